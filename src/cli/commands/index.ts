@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import type { CliIo } from '../io.js';
+
+/** Adds one subcommand to the program; `setExitCode` records the status the run ends with. */
+export type CommandRegistration = (
+  program: Command,
+  io: CliIo,
+  setExitCode: (code: number) => void,
+) => void;
+
+// Each subcommand lives in its own file and is listed here once.
+export const commandRegistrations: CommandRegistration[] = [];
