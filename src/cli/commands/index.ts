@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerMergeCommand } from './merge.js';
 
 /** Adds one subcommand to the program; `setExitCode` records the status the run ends with. */
 export type CommandRegistration = (
@@ -9,4 +10,4 @@ export type CommandRegistration = (
 ) => void;
 
 // Each subcommand lives in its own file and is listed here once.
-export const commandRegistrations: CommandRegistration[] = [];
+export const commandRegistrations: CommandRegistration[] = [registerMergeCommand];

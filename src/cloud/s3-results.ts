@@ -1,0 +1,165 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { awsClientConfig } from '../shared/aws-config.js';
+import { usageError } from '../shared/errors.js';
+import { awsCall } from './aws-call.js';
+
+/** Bucket and key of an `s3://bucket/key` location; the key may be empty or end in `/` (a prefix). */
+export interface S3Location {
+  bucket: string;
+  key: string;
+}
+
+export interface S3ObjectSummary {
+  key: string;
+  /** `s3://bucket/key` */
+  uri: string;
+  sizeBytes: number;
+}
+
+/** Multipart part size for uploads: 16 MiB keeps a 10,000-part upload able to hold 160 GB. */
+const UPLOAD_PART_SIZE_BYTES = 16 * 1024 * 1024;
+const UPLOAD_PARALLEL_PARTS = 4;
+
+const clientsByConfig = new Map<string, S3Client>();
+
+/** One S3 client per region and endpoint; follows region redirects so any bucket region works. */
+export function s3Client(region?: string): S3Client {
+  const config = awsClientConfig(region);
+  const cacheKey = JSON.stringify(config);
+  let client = clientsByConfig.get(cacheKey);
+  if (!client) {
+    client = new S3Client({ ...config, followRegionRedirects: true });
+    clientsByConfig.set(cacheKey, client);
+  }
+  return client;
+}
+
+export function isS3Uri(location: string): boolean {
+  return location.startsWith('s3://');
+}
+
+export function parseS3Uri(uri: string): S3Location {
+  const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(uri);
+  if (!match || !match[1]) {
+    throw usageError(
+      'NPI_RATES_BAD_S3_URI',
+      `'${uri}' is not an S3 location`,
+      'write it as s3://bucket/key (or s3://bucket/prefix/ for a folder)',
+    );
+  }
+  return { bucket: match[1], key: match[2] ?? '' };
+}
+
+export function formatS3Uri(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`;
+}
+
+export async function readS3Text(uri: string, region?: string): Promise<string> {
+  const { bucket, key } = parseS3Uri(uri);
+  return awsCall({ action: 's3:GetObject', resource: uri }, async () => {
+    const response = await s3Client(region).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!response.Body) return '';
+    return response.Body.transformToString('utf8');
+  });
+}
+
+/** Small objects (URL chunks, run state) in one PUT. */
+export async function writeS3Text(uri: string, text: string, region?: string, contentType = 'text/plain'): Promise<void> {
+  const { bucket, key } = parseS3Uri(uri);
+  await awsCall({ action: 's3:PutObject', resource: uri }, () =>
+    s3Client(region).send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: contentType }),
+    ),
+  );
+}
+
+/**
+ * Uploads a local file of any size with a multipart upload (lib-storage aborts the upload and
+ * removes its parts when a part fails, so nothing half-written is left billed in the bucket).
+ */
+export async function uploadFileToS3(localPath: string, uri: string, region?: string): Promise<void> {
+  const { bucket, key } = parseS3Uri(uri);
+  await awsCall({ action: 's3:PutObject', resource: uri }, async () => {
+    const upload = new Upload({
+      client: s3Client(region),
+      params: { Bucket: bucket, Key: key, Body: createReadStream(localPath) },
+      partSize: UPLOAD_PART_SIZE_BYTES,
+      queueSize: UPLOAD_PARALLEL_PARTS,
+    });
+    await upload.done();
+  });
+}
+
+/** Every object under a prefix (`s3://bucket/prefix/`), in key order. */
+export async function listS3Objects(prefixUri: string, region?: string): Promise<S3ObjectSummary[]> {
+  const { bucket, key: prefix } = parseS3Uri(prefixUri);
+  const objects: S3ObjectSummary[] = [];
+  let continuationToken: string | undefined;
+  do {
+    const page = await awsCall({ action: 's3:ListBucket', resource: prefixUri }, () =>
+      s3Client(region).send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: continuationToken }),
+      ),
+    );
+    for (const object of page.Contents ?? []) {
+      if (!object.Key) continue;
+      objects.push({ key: object.Key, uri: formatS3Uri(bucket, object.Key), sizeBytes: object.Size ?? 0 });
+    }
+    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (continuationToken);
+  return objects;
+}
+
+/** Streams one object to a local file (no whole-object buffering). */
+export async function downloadS3File(uri: string, localPath: string, region?: string): Promise<void> {
+  const { bucket, key } = parseS3Uri(uri);
+  await awsCall({ action: 's3:GetObject', resource: uri }, async () => {
+    const response = await s3Client(region).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    await mkdir(path.dirname(localPath), { recursive: true });
+    await pipeline(response.Body as Readable, createWriteStream(localPath));
+  });
+}
+
+/**
+ * Downloads every object under a prefix into `destDir`, keeping the key's path below the prefix,
+ * and returns the local paths in key order.
+ */
+export async function downloadS3Prefix(prefixUri: string, destDir: string, region?: string): Promise<string[]> {
+  const { key: prefix } = parseS3Uri(prefixUri);
+  const localPaths: string[] = [];
+  for (const object of await listS3Objects(prefixUri, region)) {
+    if (object.key.endsWith('/')) continue;
+    const relative = object.key.slice(prefix.length).replace(/^\/+/, '') || path.basename(object.key);
+    const localPath = path.join(destDir, ...relative.split('/').filter((part) => part !== '..'));
+    await downloadS3File(object.uri, localPath, region);
+    localPaths.push(localPath);
+  }
+  return localPaths;
+}
+
+/** Deletes every object under a prefix, 1,000 keys per request (the DeleteObjects limit). */
+export async function deleteS3Prefix(prefixUri: string, region?: string): Promise<number> {
+  const { bucket } = parseS3Uri(prefixUri);
+  const keys = (await listS3Objects(prefixUri, region)).map((object) => object.key);
+  for (let start = 0; start < keys.length; start += 1000) {
+    const batch = keys.slice(start, start + 1000);
+    await awsCall({ action: 's3:DeleteObject', resource: prefixUri }, () =>
+      s3Client(region).send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+      ),
+    );
+  }
+  return keys.length;
+}

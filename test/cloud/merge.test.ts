@@ -1,0 +1,158 @@
+import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { RateRow, SearchOutput } from '../../src/search/rate-row.js';
+import { mergeSearchOutputs } from '../../src/merge/merge-search-outputs.js';
+import { parseSearchOutput } from '../../src/merge/read-search-output.js';
+import { searchOutputJsonPieces } from '../../src/merge/write-search-output.js';
+import { main } from '../../src/cli/main.js';
+import { NpiRatesError } from '../../src/shared/errors.js';
+
+function row(sourceFile: string, billingCode: string, rate: number): RateRow {
+  return {
+    source_file: sourceFile,
+    npi: 1234567893,
+    tin: { type: 'ein', value: '12-3456789' },
+    billing_code_type: 'CPT',
+    billing_code: billingCode,
+    billing_code_description: null,
+    negotiation_arrangement: 'ffs',
+    negotiated_rate: rate,
+    negotiated_type: 'negotiated',
+    billing_class: 'professional',
+    expiration_date: '9999-12-31',
+    service_code: [],
+    billing_code_modifier: [],
+    occurrences: 1,
+  };
+}
+
+function partial(overrides: Partial<SearchOutput['search_params']>, rows: RateRow[], errors: SearchOutput['errors'] = []): SearchOutput {
+  return {
+    search_params: { npis: [1234567893], searched_files: 1, matched_files: 1, duration_seconds: 1, ...overrides },
+    results: rows,
+    errors,
+    warnings: [],
+  };
+}
+
+function captureIo() {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let outText = '';
+  let errText = '';
+  out.on('data', (chunk: Buffer) => (outText += chunk.toString()));
+  err.on('data', (chunk: Buffer) => (errText += chunk.toString()));
+  return {
+    io: { out, err, stdin: new PassThrough(), version: '0.0.0-test' },
+    stdout: () => outText,
+    stderr: () => errText,
+  };
+}
+
+describe('mergeSearchOutputs', () => {
+  it('sums file counts, keeps the longest duration and concatenates rows, errors and warnings in order', () => {
+    const first = partial({ searched_files: 2, matched_files: 1, duration_seconds: 12.5 }, [row('a.json', '99213', 80)]);
+    const second = partial({ searched_files: 3, matched_files: 2, duration_seconds: 40 }, [row('b.json', '99214', 120), row('c.json', '99215', 150)], [
+      { source_file: 'd.json', message: 'truncated at byte 100' },
+    ]);
+    second.warnings.push({ source_file: 'e.json', message: 'remote reference unreachable' });
+    const merged = mergeSearchOutputs([first, second]);
+    expect(merged.search_params).toEqual({ npis: [1234567893], searched_files: 5, matched_files: 3, duration_seconds: 40 });
+    expect(merged.results.map((result) => result.billing_code)).toEqual(['99213', '99214', '99215']);
+    expect(merged.errors).toEqual([{ source_file: 'd.json', message: 'truncated at byte 100' }]);
+    expect(merged.warnings).toEqual([{ source_file: 'e.json', message: 'remote reference unreachable' }]);
+  });
+
+  it('unites the NPIs of parts that searched different NPIs and keeps an incomplete flag', () => {
+    const merged = mergeSearchOutputs([
+      partial({ npis: [1234567893] }, []),
+      partial({ npis: [1234567893, 1111111112], incomplete: true }, []),
+    ]);
+    expect(merged.search_params.npis).toEqual([1234567893, 1111111112]);
+    expect(merged.search_params.incomplete).toBe(true);
+  });
+});
+
+describe('parseSearchOutput', () => {
+  it('refuses a file without search_params and names the file and the missing field', () => {
+    expect(() => parseSearchOutput('{"results": []}', 'task-3.json')).toThrowError(
+      "'task-3.json' is not a search output document: 'search_params' is missing",
+    );
+  });
+
+  it('refuses a file whose results are not a list', () => {
+    const text = JSON.stringify({ search_params: { npis: [], searched_files: 1, matched_files: 0, duration_seconds: 1 }, results: {}, errors: [] });
+    expect(() => parseSearchOutput(text, 'x.json')).toThrowError("'results' is missing or not a list");
+  });
+
+  it('refuses text that is not JSON with the usage exit code', () => {
+    try {
+      parseSearchOutput('https://example.com/a.json.gz\n', 'urls.txt');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(NpiRatesError);
+      expect((error as NpiRatesError).code).toBe('NPI_RATES_NOT_SEARCH_OUTPUT');
+      expect((error as NpiRatesError).exitCode).toBe(2);
+      expect((error as NpiRatesError).message).toMatch(/^'urls.txt' is not a search output document: it is not JSON/);
+    }
+  });
+
+  it('accepts a document without a warnings list as having no warnings', () => {
+    const text = JSON.stringify({ search_params: { npis: [1], searched_files: 1, matched_files: 0, duration_seconds: 1 }, results: [], errors: [] });
+    expect(parseSearchOutput(text, 'go-tool.json').warnings).toEqual([]);
+  });
+});
+
+describe('searchOutputJsonPieces', () => {
+  it('writes exactly what JSON.stringify with two-space indentation writes', () => {
+    const document = partial({ searched_files: 2 }, [row('a.json', '99213', 80), row('b.json', '99214', 95.5)], [
+      { source_file: 'c.json', message: 'HTTP 404' },
+    ]);
+    expect([...searchOutputJsonPieces(document)].join('')).toBe(`${JSON.stringify(document, null, 2)}\n`);
+    const empty = partial({}, []);
+    expect([...searchOutputJsonPieces(empty)].join('')).toBe(`${JSON.stringify(empty, null, 2)}\n`);
+  });
+});
+
+describe('npi-rates merge', () => {
+  it('merges a folder of task results in natural order into one output file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'merge-test-'));
+    await mkdir(path.join(dir, 'results'));
+    await writeFile(path.join(dir, 'results', 'task-10.json'), JSON.stringify(partial({}, [row('j.json', '10', 10)])));
+    await writeFile(path.join(dir, 'results', 'task-2.json'), JSON.stringify(partial({}, [row('b.json', '2', 2)])));
+    await writeFile(path.join(dir, 'results', 'notes.txt'), 'not a result');
+    const output = path.join(dir, 'merged.json');
+    const { io, stderr } = captureIo();
+    const exitCode = await main(['node', 'npi-rates', 'merge', path.join(dir, 'results'), '-o', output], io);
+    expect(exitCode).toBe(0);
+    const merged = JSON.parse(await readFile(output, 'utf8')) as SearchOutput;
+    expect(merged.results.map((result) => result.billing_code)).toEqual(['2', '10']);
+    expect(merged.search_params.searched_files).toBe(2);
+    expect(stderr()).toContain('merged 2 result files: 2 files searched, 2 matched, 2 rates');
+  });
+
+  it('exits 2 and names the file when one input is not a search output', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'merge-test-'));
+    const good = path.join(dir, 'good.json');
+    const bad = path.join(dir, 'bad.json');
+    await writeFile(good, JSON.stringify(partial({}, [])));
+    await writeFile(bad, JSON.stringify({ search_params: { npis: [] }, results: [], errors: [] }));
+    const { io, stderr } = captureIo();
+    const exitCode = await main(['node', 'npi-rates', 'merge', good, bad, '-o', '-'], io);
+    expect(exitCode).toBe(2);
+    expect(stderr()).toContain(`'${bad}' is not a search output document: 'search_params.searched_files' is missing or not a number`);
+  });
+
+  it('writes to standard output with -o - and exits 1 when a merged part lists failed files', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'merge-test-'));
+    const file = path.join(dir, 'one.json');
+    await writeFile(file, JSON.stringify(partial({}, [], [{ source_file: 'x.json.gz', message: 'HTTP 403' }])));
+    const { io, stdout } = captureIo();
+    const exitCode = await main(['node', 'npi-rates', 'merge', file, '-o', '-'], io);
+    expect(exitCode).toBe(1);
+    expect((JSON.parse(stdout()) as SearchOutput).errors).toEqual([{ source_file: 'x.json.gz', message: 'HTTP 403' }]);
+  });
+});
