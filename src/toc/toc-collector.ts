@@ -1,0 +1,177 @@
+import { redactUrl } from '../shared/redact-url.js';
+import { fieldOf, isObject, listOf, textOf } from './loose-fields.js';
+import { createPlanMatcher, hasFilters } from './plan-filter.js';
+import type { TocFile, TocFilters, TocListing, TocPlan } from './toc-types.js';
+
+export interface TocCollectorOptions {
+  /** Keep the plans of each file (for `urls --json`). Off saves memory on indexes with millions of plans. @default true */
+  includePlans?: boolean;
+  /** Where the index came from; an http(s) location lets relative file locations be resolved against it. */
+  tocLocation?: string;
+}
+
+/** Locations the byte sources can open. sftp/ftp and the like are reported and skipped. */
+const SUPPORTED_SCHEMES = new Set(['http', 'https', 's3']);
+const PLAN_SAMPLE_SIZE = 5;
+
+interface FileEntry {
+  file: TocFile;
+  planKeys: Set<string>;
+}
+
+/**
+ * Receives the `reporting_structure` elements of an index one at a time (already parsed, so it
+ * never sees the whole file) and keeps only the distinct URLs of the structures the filters select.
+ */
+export class TocCollector {
+  private readonly matchesFilters: (plan: TocPlan) => boolean;
+  private readonly filtering: boolean;
+  private readonly includePlans: boolean;
+  private readonly baseUrl?: string;
+  private readonly inNetwork = new Map<string, FileEntry>();
+  private readonly allowedAmounts = new Map<string, FileEntry>();
+  private readonly warningCounts = new Map<string, number>();
+  private readonly planSample = new Set<string>();
+  private structuresSeen = 0;
+  private structuresSelected = 0;
+  private reportingEntityName?: string;
+
+  constructor(
+    private readonly filters: TocFilters,
+    options: TocCollectorOptions = {},
+  ) {
+    this.matchesFilters = createPlanMatcher(filters);
+    this.filtering = hasFilters(filters);
+    this.includePlans = options.includePlans ?? true;
+    if (options.tocLocation && /^https?:\/\//i.test(options.tocLocation)) this.baseUrl = options.tocLocation;
+  }
+
+  setReportingEntityName(value: unknown): void {
+    this.reportingEntityName = textOf(value) ?? undefined;
+  }
+
+  addStructure(structure: unknown): void {
+    this.structuresSeen += 1;
+    if (!isObject(structure)) {
+      this.warn('a reporting_structure element is not an object; skipped');
+      return;
+    }
+
+    const plans = this.readPlans(fieldOf(structure, 'reporting_plans'));
+    const selectedPlans = this.filtering ? plans.filter(this.matchesFilters) : plans;
+    if (this.filtering && selectedPlans.length === 0) {
+      this.samplePlans(plans);
+      return;
+    }
+    this.structuresSelected += 1;
+
+    const inNetworkFiles = listOf(fieldOf(structure, 'in_network_files'));
+    if (inNetworkFiles.wasObject) this.warn('in_network_files is an object, treated as a one-element array');
+    for (const entry of inNetworkFiles.items) this.addFile(this.inNetwork, entry, 'in_network_files', selectedPlans);
+
+    // The schema has one allowed_amount_file per structure; an array of them is read as well, silently.
+    for (const entry of listOf(fieldOf(structure, 'allowed_amount_file')).items) {
+      this.addFile(this.allowedAmounts, entry, 'allowed_amount_file', selectedPlans);
+    }
+  }
+
+  result(): TocListing {
+    if (this.structuresSeen === 0) {
+      this.warn('the table of contents lists no reporting_structure elements');
+    } else if (this.filtering && this.structuresSelected === 0) {
+      const sample = [...this.planSample].join(', ');
+      this.warn(
+        `no reporting plan matches ${describeFilters(this.filters)} among ${this.structuresSeen} reporting structures` +
+          (sample ? ` (plans seen include ${sample})` : ''),
+      );
+    }
+    return {
+      files: [...this.inNetwork.values()].map((entry) => entry.file),
+      allowedAmountFiles: [...this.allowedAmounts.values()].map((entry) => entry.file),
+      warnings: [...this.warningCounts].map(([message, count]) => (count > 1 ? `${message} (${count} times)` : message)),
+      reportingEntityName: this.reportingEntityName,
+      structuresSeen: this.structuresSeen,
+      structuresSelected: this.structuresSelected,
+    };
+  }
+
+  private readPlans(value: unknown): TocPlan[] {
+    const { items, wasObject } = listOf(value);
+    if (wasObject) this.warn('reporting_plans is an object, treated as a one-element array');
+    const plans: TocPlan[] = [];
+    for (const item of items) {
+      if (!isObject(item)) continue;
+      const plan: TocPlan = {
+        plan_name: textOf(fieldOf(item, 'plan_name')),
+        plan_id: textOf(fieldOf(item, 'plan_id')),
+        plan_id_type: textOf(fieldOf(item, 'plan_id_type'))?.toLowerCase() ?? null,
+        plan_market_type: textOf(fieldOf(item, 'plan_market_type'))?.toLowerCase() ?? null,
+      };
+      const issuerName = textOf(fieldOf(item, 'issuer_name'));
+      if (issuerName !== null) plan.issuer_name = issuerName;
+      plans.push(plan);
+    }
+    return plans;
+  }
+
+  private addFile(target: Map<string, FileEntry>, entry: unknown, field: string, plans: TocPlan[]): void {
+    // A bare URL string instead of { description, location } is read too.
+    const location = textOf(isObject(entry) ? fieldOf(entry, 'location') : entry);
+    if (location === null) {
+      this.warn(`an ${field} entry has no location; skipped`);
+      return;
+    }
+    const url = this.checkLocation(location);
+    if (url === null) return;
+
+    let known = target.get(url);
+    if (!known) {
+      const description = isObject(entry) ? textOf(fieldOf(entry, 'description')) : null;
+      known = { file: { url, plans: [] }, planKeys: new Set() };
+      if (description !== null) known.file.description = description;
+      target.set(url, known);
+    }
+    if (!this.includePlans) return;
+    for (const plan of plans) {
+      const key = [plan.plan_id_type, plan.plan_id, plan.plan_name, plan.plan_market_type].join('\u0000');
+      if (known.planKeys.has(key)) continue;
+      known.planKeys.add(key);
+      known.file.plans.push(plan);
+    }
+  }
+
+  /** The URL to list, or null (with a warning) when no byte source could open it. */
+  private checkLocation(location: string): string | null {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1]?.toLowerCase();
+    if (scheme !== undefined) {
+      if (SUPPORTED_SCHEMES.has(scheme)) return location;
+      this.warn(`unsupported location scheme '${scheme}' skipped`);
+      return null;
+    }
+    if (this.baseUrl !== undefined) {
+      this.warn('relative file locations resolved against the table-of-contents URL');
+      return new URL(location, this.baseUrl).toString();
+    }
+    this.warn(`location without a scheme skipped: '${redactUrl(location)}'`);
+    return null;
+  }
+
+  private samplePlans(plans: TocPlan[]): void {
+    for (const plan of plans) {
+      if (this.planSample.size >= PLAN_SAMPLE_SIZE) return;
+      this.planSample.add(`${plan.plan_name ?? '?'} ${plan.plan_id ?? '?'}`);
+    }
+  }
+
+  private warn(message: string): void {
+    this.warningCounts.set(message, (this.warningCounts.get(message) ?? 0) + 1);
+  }
+}
+
+export function describeFilters(filters: TocFilters): string {
+  const parts: string[] = [];
+  if (filters.planId !== undefined) parts.push(`plan id '${filters.planId}'`);
+  if (filters.planName !== undefined) parts.push(`plan name ${String(filters.planName)}`);
+  if (filters.market !== undefined) parts.push(`market '${filters.market}'`);
+  return parts.join(' and ');
+}

@@ -1,0 +1,75 @@
+import type { RateRow } from '../search/rate-row.js';
+import { writeLines, writeText } from './write-text.js';
+
+/**
+ * CSV output: one column per RateRow field, in the order the fields are declared, except that
+ * `tin` becomes three columns (tin_type, tin_value, tin_business_name). Lists are joined by `|`,
+ * absent values are empty cells, booleans are `true`/`false`. Records end in CRLF (RFC 4180).
+ */
+type CsvColumn = readonly [name: string, valueOf: (row: RateRow) => unknown];
+
+function column<K extends keyof RateRow>(name: K): CsvColumn[] {
+  return [[name, (row) => row[name]]];
+}
+
+/**
+ * Keyed by every RateRow field: a field added to RateRow without a column here fails `tsc`, so
+ * the CSV never silently drops what the JSON output has. Key order is the column order.
+ */
+const COLUMNS_BY_FIELD: { readonly [K in keyof RateRow]-?: CsvColumn[] } = {
+  source_file: column('source_file'),
+  reporting_entity_name: column('reporting_entity_name'),
+  last_updated_on: column('last_updated_on'),
+  npi: column('npi'),
+  tin: [
+    ['tin_type', (row) => row.tin.type],
+    ['tin_value', (row) => row.tin.value],
+    ['tin_business_name', (row) => row.tin.business_name],
+  ],
+  provider_group_id: column('provider_group_id'),
+  network_name: column('network_name'),
+  billing_code_type: column('billing_code_type'),
+  billing_code_type_version: column('billing_code_type_version'),
+  billing_code: column('billing_code'),
+  billing_code_description: column('billing_code_description'),
+  name: column('name'),
+  negotiation_arrangement: column('negotiation_arrangement'),
+  negotiated_rate: column('negotiated_rate'),
+  negotiated_type: column('negotiated_type'),
+  billing_class: column('billing_class'),
+  setting: column('setting'),
+  expiration_date: column('expiration_date'),
+  service_code: column('service_code'),
+  service_code_wildcard: column('service_code_wildcard'),
+  billing_code_modifier: column('billing_code_modifier'),
+  additional_information: column('additional_information'),
+  occurrences: column('occurrences'),
+  from_incomplete_file: column('from_incomplete_file'),
+};
+
+export const CSV_COLUMNS: readonly CsvColumn[] = Object.values(COLUMNS_BY_FIELD).flat();
+
+/** RFC 4180: a field holding a comma, quote, CR or LF is quoted, and its quotes doubled. */
+export function quoteCsvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map((item) => cellText(item)).join('|');
+  return String(value);
+}
+
+export function csvHeaderLine(): string {
+  return `${CSV_COLUMNS.map(([name]) => quoteCsvField(name)).join(',')}\r\n`;
+}
+
+export function csvRowLine(row: RateRow): string {
+  return `${CSV_COLUMNS.map(([, valueOf]) => quoteCsvField(cellText(valueOf(row)))).join(',')}\r\n`;
+}
+
+/** Writes the header line, then one line per row, honouring backpressure. Does not end `out`. */
+export async function writeCsv(rows: AsyncIterable<RateRow> | Iterable<RateRow>, out: NodeJS.WritableStream): Promise<void> {
+  await writeText(out, csvHeaderLine());
+  await writeLines(rows, out, csvRowLine);
+}

@@ -1,0 +1,26 @@
+import { once } from 'node:events';
+
+/** Texts are joined up to about this many characters before one write, to keep per-row writes cheap. */
+export const BATCH_CHARS = 64 * 1024;
+
+/** Writes and, when the stream's buffer is full, waits for it to drain (rejects if the stream errors). */
+export async function writeText(out: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+/** Writes one text per item, batched, honouring backpressure. Does not end `out`. */
+export async function writeLines<T>(
+  items: AsyncIterable<T> | Iterable<T>,
+  out: NodeJS.WritableStream,
+  toText: (item: T) => string,
+): Promise<void> {
+  let batch = '';
+  for await (const item of items) {
+    batch += toText(item);
+    if (batch.length >= BATCH_CHARS) {
+      await writeText(out, batch);
+      batch = '';
+    }
+  }
+  if (batch !== '') await writeText(out, batch);
+}
