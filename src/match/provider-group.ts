@@ -1,0 +1,77 @@
+import type { TinValue } from '../search/rate-row.js';
+import { asArray, asText, getField, isObject, type Warn } from './loose-fields.js';
+import { normalizeTinDigits, type SearchTarget } from './search-target.js';
+
+/** A provider group reduced to what matched the search. */
+export interface MatchedGroup {
+  /** The NPIs of the group that the search asked for (or all of them, for a TIN match). */
+  npis: number[];
+  tin: TinValue;
+  providerGroupId?: string;
+  networkNames?: string[];
+}
+
+/**
+ * NPIs as published: an array, a single number or string, strings with spaces. 0 is the
+ * schema's placeholder for a TIN-level contract and is kept (a TIN search reports it).
+ */
+export function readGroupNpis(group: Record<string, unknown>, warn: Warn): number[] {
+  const npis: number[] = [];
+  for (const item of asArray(getField(group, 'npi', warn))) {
+    const text = asText(item)?.trim();
+    if (text === undefined || text === null) continue;
+    if (!/^\d{1,10}(\.0+)?$/.test(text)) {
+      warn(`npi value ${JSON.stringify(item)} is not a number; ignored`);
+      continue;
+    }
+    npis.push(Number(text));
+  }
+  return npis;
+}
+
+/** The TIN exactly as published; the shape problems real files have become warnings. */
+export function readGroupTin(group: Record<string, unknown>, warn: Warn): TinValue {
+  const raw = getField(group, 'tin', warn);
+  if (raw === undefined || raw === null) {
+    warn('provider group has no tin; reported with tin value null');
+    return { type: null, value: null };
+  }
+  if (!isObject(raw)) {
+    const value = asText(raw);
+    warn(`tin is a bare value ${JSON.stringify(raw)} instead of {type, value}; reported as published`);
+    return { type: null, value };
+  }
+  const tin: TinValue = {
+    type: asText(getField(raw, 'type', warn)),
+    value: asText(getField(raw, 'value', warn)),
+  };
+  const businessName = asText(getField(raw, 'business_name', warn));
+  if (businessName !== null) tin.business_name = businessName;
+  if (tin.value === null || /^0+$/.test(tin.value.trim())) {
+    warn(`tin value ${JSON.stringify(tin.value)} (type ${tin.type}) is a placeholder, not a real TIN`);
+  }
+  return tin;
+}
+
+/**
+ * The part of one provider group the search is interested in, or undefined. A group matches by
+ * NPI (only the wanted NPIs are kept; 0 never matches) or by TIN (all its NPIs are kept).
+ */
+export function matchProviderGroup(
+  group: unknown,
+  target: SearchTarget,
+  warn: Warn,
+): MatchedGroup | undefined {
+  if (!isObject(group)) return undefined;
+  const npis = readGroupNpis(group, warn);
+  const wanted = npis.filter((npi) => npi !== 0 && target.npis.has(npi));
+  let tin: TinValue | undefined;
+  if (target.tins.size > 0) {
+    tin = readGroupTin(group, () => {});
+    if (tin.value !== null && target.tins.has(normalizeTinDigits(tin.value))) {
+      return { npis: [...new Set(npis)], tin: readGroupTin(group, warn) };
+    }
+  }
+  if (wanted.length === 0) return undefined;
+  return { npis: [...new Set(wanted)], tin: readGroupTin(group, warn) };
+}

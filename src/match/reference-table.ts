@@ -1,0 +1,125 @@
+import { asArray, asIdKey, asText, getField, isObject, type Warn } from './loose-fields.js';
+import { matchProviderGroup, type MatchedGroup } from './provider-group.js';
+import type { SearchTarget } from './search-target.js';
+
+/** Fetches a remote provider-reference file (`location`) and returns its parsed JSON. */
+export type RemoteFetcher = (url: string) => Promise<unknown>;
+
+/**
+ * The file's provider_references, reduced to the groups the search wants: group id -> matched
+ * groups. Groups that match nothing are dropped as soon as they are read, so the table stays
+ * small whatever the file's size. Remote groups (`location`) are fetched once per URL.
+ */
+export class ReferenceTable {
+  readonly matchedGroups = new Map<string, MatchedGroup[]>();
+  /** Numeric ids of matchedGroups, for the byte prefilter of negotiated rates. */
+  readonly matchedNumericIds = new Set<number>();
+  /** group id -> why it could not be resolved. */
+  readonly unresolvedIds = new Map<string, string>();
+  private readonly pending = new Set<Promise<void>>();
+  /** One fetch per URL, however many group ids point at it. */
+  private readonly documentsByUrl = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly target: SearchTarget,
+    private readonly fetchRemote: RemoteFetcher,
+    private readonly warn: Warn,
+  ) {}
+
+  get hasMatches(): boolean {
+    return this.matchedGroups.size > 0;
+  }
+
+  get hasPendingFetches(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Resolves once every remote fetch started so far has finished (failures become warnings). */
+  async settle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  /** One element of the top-level provider_references array. */
+  addReference(reference: unknown): void {
+    if (!isObject(reference)) {
+      this.warn(`provider_references entry is ${JSON.stringify(reference)?.slice(0, 40)}, not an object; ignored`);
+      return;
+    }
+    const id = asIdKey(getField(reference, 'provider_group_id', this.warn));
+    const networkNames = asArray(getField(reference, 'network_name', this.warn))
+      .map(asText)
+      .filter((name): name is string => name !== null);
+    const groups = getField(reference, 'provider_groups', this.warn);
+    const location = asText(getField(reference, 'location', this.warn));
+    if (groups === undefined && location !== null) {
+      if (id === null) {
+        this.warn(`provider reference with location ${location} has no provider_group_id; ignored`);
+        return;
+      }
+      this.addRemote(id, location, networkNames);
+      return;
+    }
+    if (id === null) {
+      this.warn('provider_references entry without provider_group_id; its groups cannot be referenced');
+      return;
+    }
+    this.addGroups(id, asArray(groups), networkNames);
+  }
+
+  /** Groups of a referenced id that the search wants, or undefined. */
+  lookup(id: string): MatchedGroup[] | undefined {
+    return this.matchedGroups.get(id);
+  }
+
+  private addGroups(id: string, groups: unknown[], networkNames: string[]): void {
+    for (const group of groups) {
+      const matched = matchProviderGroup(group, this.target, this.warn);
+      if (matched === undefined) continue;
+      matched.providerGroupId = id;
+      if (networkNames.length > 0) matched.networkNames = networkNames;
+      const list = this.matchedGroups.get(id);
+      if (list) list.push(matched);
+      else this.matchedGroups.set(id, [matched]);
+      if (/^\d+$/.test(id)) this.matchedNumericIds.add(Number(id));
+    }
+  }
+
+  private addRemote(id: string, location: string, networkNames: string[]): void {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(location)?.[1]?.toLowerCase();
+    if (scheme !== 'http' && scheme !== 'https') {
+      const reason = `unsupported location scheme '${scheme ?? location}'`;
+      this.unresolvedIds.set(id, reason);
+      this.warn(`provider_group_id ${id}: ${reason}; results for this file are incomplete`);
+      return;
+    }
+    let document = this.documentsByUrl.get(location);
+    if (document === undefined) {
+      document = this.fetchRemote(location);
+      this.documentsByUrl.set(location, document);
+    }
+    const fetching = document.then(
+      (document) => this.addGroups(id, remoteGroups(document), networkNames),
+      (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.unresolvedIds.set(id, reason);
+        this.warn(
+          `provider_group_id ${id}: remote provider reference could not be fetched (${reason}); ` +
+            'results for this file are incomplete',
+        );
+      },
+    );
+    const tracked = fetching.finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+}
+
+/** The groups of a remote reference file: {provider_groups}, a bare array, or a wrapped reference. */
+function remoteGroups(document: unknown): unknown[] {
+  if (Array.isArray(document)) return document;
+  if (!isObject(document)) return [];
+  const groups = getField(document, 'provider_groups');
+  if (groups !== undefined) return asArray(groups);
+  return asArray(getField(document, 'provider_references')).flatMap((reference) =>
+    isObject(reference) ? asArray(getField(reference, 'provider_groups')) : [],
+  );
+}

@@ -1,0 +1,45 @@
+import { usageError } from '../shared/errors.js';
+
+/** What a search looks for: NPIs, TINs (digits only) and optionally only some billing codes. */
+export interface SearchTarget {
+  npis: ReadonlySet<number>;
+  /** EINs/TINs with the dash removed. */
+  tins: ReadonlySet<string>;
+  /** "TYPE:CODE" (type upper-cased) or ":CODE" when any type will do; empty means all codes. */
+  codes: ReadonlySet<string>;
+}
+
+export function makeSearchTarget(
+  npis: readonly number[],
+  tins: readonly string[] = [],
+  codes: readonly string[] = [],
+): SearchTarget {
+  return {
+    npis: new Set(npis),
+    tins: new Set(tins.map(normalizeTinDigits)),
+    codes: new Set(codes.map(parseCodeFilter)),
+  };
+}
+
+export function normalizeTinDigits(tin: string): string {
+  return tin.replace(/[^0-9]/g, '');
+}
+
+/** `CPT:99213` -> "CPT:99213"; `99213` -> ":99213". */
+export function parseCodeFilter(text: string): string {
+  const trimmed = text.trim();
+  const colon = trimmed.indexOf(':');
+  const type = colon < 0 ? '' : trimmed.slice(0, colon).trim().toUpperCase();
+  const code = (colon < 0 ? trimmed : trimmed.slice(colon + 1)).trim();
+  if (code === '') {
+    throw usageError('NPI_RATES_BAD_CODE', `--code "${text}" has no code`, 'write it as TYPE:CODE, e.g. CPT:99213');
+  }
+  return `${type}:${code}`;
+}
+
+/** True when a billing code passes the --code filter (or there is none). */
+export function isWantedCode(target: SearchTarget, type: string | null, code: string | null): boolean {
+  if (target.codes.size === 0) return true;
+  if (code === null) return false;
+  return target.codes.has(`:${code}`) || target.codes.has(`${(type ?? '').toUpperCase()}:${code}`);
+}

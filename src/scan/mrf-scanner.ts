@@ -1,0 +1,272 @@
+import { NpiRatesError } from '../shared/errors.js';
+import type { RateRow } from '../search/rate-row.js';
+import { asText, isObject, type Warn } from '../match/loose-fields.js';
+import type { MatchedGroup } from '../match/provider-group.js';
+import {
+  buildRows,
+  emptyItemHeader,
+  matchRateGroups,
+  type GroupSources,
+  type ItemHeader,
+} from '../match/rate-matcher.js';
+import type { ReferenceTable } from '../match/reference-table.js';
+import { RowDeduper, rowKey } from '../match/row-dedupe.js';
+import { isWantedCode, type SearchTarget } from '../match/search-target.js';
+import { formatPath } from './json-path.js';
+import type { PathSegment, ValueKind, ValueMode, WalkerHandler } from './json-walker.js';
+import { RatePrefilter } from './rate-prefilter.js';
+import { ScanError } from './scan-error.js';
+
+/**
+ * 'full' reads everything in one pass. When in_network comes before provider_references, the
+ * first pass can only match inline groups; a 'references-only' pass over a spooled copy then
+ * matches the referenced groups, ignoring the inline ones the first pass already reported.
+ */
+export type ScanPass = 'full' | 'references-only';
+
+export interface MrfScanEvents {
+  /** Rows of one finished in_network item, already de-duplicated. */
+  onRows(rows: RateRow[]): void;
+  onWarning: Warn;
+  /** A top-level scalar such as reporting_entity_name or last_updated_on. */
+  onMetadata(key: string, value: string): void;
+  /** Called once, when the first of provider_references and in_network is met. */
+  onLayoutKnown?(isInNetworkFirst: boolean): void;
+}
+
+export interface MrfScannerOptions {
+  sourceName: string;
+  target: SearchTarget;
+  table: ReferenceTable;
+  pass: ScanPass;
+  events: MrfScanEvents;
+  /** Shared between the passes of one file, so no row is written twice. */
+  deduper: RowDeduper;
+}
+
+const METADATA_KEYS = new Set(['reporting_entity_name', 'reporting_entity_type', 'last_updated_on', 'version']);
+const HEADER_KEYS = new Set([
+  'billing_code',
+  'billing_code_type',
+  'billing_code_type_version',
+  'description',
+  'name',
+  'negotiation_arrangement',
+]);
+const textDecoder = new TextDecoder();
+
+/**
+ * The MRF-specific layer over JsonWalker: it decides which parts of an in-network-rates file
+ * are read (provider_references entries, in_network item headers, each negotiated rate) and
+ * turns matching rates into rows. Nothing here grows with the file: only matched groups and
+ * the matched rates of the current item are kept.
+ */
+export class MrfScanner implements WalkerHandler {
+  private readonly options: MrfScannerOptions;
+  private readonly prefilter: RatePrefilter;
+  private readonly sources: GroupSources;
+  private topKey = '';
+  private itemField = '';
+  /** Path length of an in_network item: 2 for the usual array, 1 when in_network is one object. */
+  private itemDepth = 2;
+  private header: ItemHeader = emptyItemHeader();
+  private pendingRates: Array<{ rate: Record<string, unknown>; groups: MatchedGroup[] }> = [];
+  private isLayoutKnown = false;
+  /** True when in_network was met before provider_references. */
+  isInNetworkFirst = false;
+  hasSeenReferences = false;
+  rowsFound = 0;
+
+  constructor(options: MrfScannerOptions) {
+    this.options = options;
+    this.prefilter = new RatePrefilter(options.target);
+    this.sources = {
+      useReferences: true,
+      useInlineGroups: options.pass === 'full',
+    };
+  }
+
+  /** After a full pass: must in_network be read again now that the references are known? */
+  get needsReferencesPass(): boolean {
+    const table = this.options.table;
+    return (
+      this.isInNetworkFirst &&
+      this.hasSeenReferences &&
+      this.prefilter.sawReferencedRate &&
+      (table.hasMatches || table.hasPendingFetches)
+    );
+  }
+
+  selectValue(path: readonly PathSegment[], kind: ValueKind): ValueMode {
+    const depth = path.length;
+    if (depth === 0) {
+      if (kind === 'object') return 'descend';
+      throw new NpiRatesError(
+        'NPI_RATES_NOT_MRF',
+        `${this.options.sourceName}: the document is a JSON ${kind}, not an in-network-rates object`,
+        { hint: 'is this a table-of-contents file? use --toc-url for those' },
+      );
+    }
+    if (depth === 1) return this.selectTopLevel(String(path[0]).toLowerCase(), kind);
+    if (this.topKey === 'provider_references') return depth === 2 ? 'capture' : 'skip';
+    if (this.topKey !== 'in_network') return 'skip';
+    const relativeDepth = depth - this.itemDepth;
+    if (relativeDepth === 0) return kind === 'object' ? 'descend' : 'skip';
+    if (relativeDepth === 1) {
+      this.itemField = String(path[this.itemDepth]).toLowerCase();
+      return this.selectItemField(kind);
+    }
+    return relativeDepth === 2 && this.itemField === 'negotiated_rates' ? 'capture' : 'skip';
+  }
+
+  onCapture(path: readonly PathSegment[], bytes: Uint8Array, offset: number): void {
+    const depth = path.length;
+    if (depth === 1 && this.topKey !== 'provider_references' && this.topKey !== 'in_network') {
+      const value = asText(this.parse(bytes, path, offset));
+      if (value !== null) this.options.events.onMetadata(this.topKey, value);
+      return;
+    }
+    if (this.topKey === 'provider_references') {
+      if (this.prefilter.referenceMightMatch(bytes)) {
+        this.options.table.addReference(this.parse(bytes, path, offset));
+      }
+      return;
+    }
+    if (this.itemField === 'negotiated_rates') {
+      this.readRate(bytes, path, offset);
+      return;
+    }
+    this.readHeaderField(this.parse(bytes, path, offset));
+  }
+
+  onEnter(path: readonly PathSegment[]): void | 'pause' {
+    if (path.length === 1 && this.topKey === 'in_network') {
+      // Remote provider groups must be known before the first rate is matched.
+      return this.options.table.hasPendingFetches ? 'pause' : undefined;
+    }
+    if (this.topKey === 'in_network' && path.length === this.itemDepth) {
+      this.header = emptyItemHeader();
+      this.pendingRates = [];
+    }
+  }
+
+  onExit(path: readonly PathSegment[]): void {
+    if (this.topKey === 'in_network' && path.length === this.itemDepth) this.finishItem();
+  }
+
+  private selectTopLevel(key: string, kind: ValueKind): ValueMode {
+    this.topKey = key;
+    if (key === 'provider_references') {
+      this.noteLayout(false);
+      this.hasSeenReferences = true;
+      if (this.options.pass === 'references-only') return 'skip';
+      if (kind === 'array') return 'descend';
+      return kind === 'object' ? 'capture' : 'skip';
+    }
+    if (key === 'in_network') {
+      this.noteLayout(true);
+      if (kind === 'array' || kind === 'object') {
+        this.itemDepth = kind === 'array' ? 2 : 1;
+        if (kind === 'object') this.options.events.onWarning('in_network is a single object, read as one item');
+        return 'descend';
+      }
+      return 'skip';
+    }
+    return METADATA_KEYS.has(key) && kind !== 'object' && kind !== 'array' ? 'capture' : 'skip';
+  }
+
+  private selectItemField(kind: ValueKind): ValueMode {
+    if (this.itemField === 'negotiated_rates') {
+      // With --code, a billing code read before the rates lets the whole array be skipped.
+      if (this.header.billing_code !== null && !this.isItemWanted()) return 'skip';
+      if (kind === 'array') return 'descend';
+      return kind === 'object' ? 'capture' : 'skip';
+    }
+    return HEADER_KEYS.has(this.itemField) && kind !== 'object' && kind !== 'array' ? 'capture' : 'skip';
+  }
+
+  private noteLayout(isInNetworkFirst: boolean): void {
+    if (this.isLayoutKnown) return;
+    this.isLayoutKnown = true;
+    this.isInNetworkFirst = isInNetworkFirst && this.options.pass === 'full';
+    this.options.events.onLayoutKnown?.(isInNetworkFirst);
+  }
+
+  private readHeaderField(value: unknown): void {
+    const text = asText(value);
+    switch (this.itemField) {
+      case 'billing_code':
+        this.header.billing_code = text === null ? null : text.trim();
+        break;
+      case 'billing_code_type':
+        this.header.billing_code_type = text;
+        break;
+      case 'billing_code_type_version':
+        if (text !== null) this.header.billing_code_type_version = text;
+        break;
+      case 'description':
+        this.header.description = text;
+        break;
+      case 'name':
+        if (text !== null) this.header.name = text;
+        break;
+      case 'negotiation_arrangement':
+        this.header.negotiation_arrangement = text;
+        break;
+    }
+  }
+
+  private readRate(bytes: Uint8Array, path: readonly PathSegment[], offset: number): void {
+    const { table, target, events } = this.options;
+    if (!this.prefilter.rateMightMatch(bytes, table, this.sources.useReferences, this.sources.useInlineGroups)) {
+      return;
+    }
+    const rate = this.parse(bytes, path, offset);
+    if (!isObject(rate)) return;
+    const groups = matchRateGroups(rate, table, target, this.sources, events.onWarning);
+    if (groups.length > 0) this.pendingRates.push({ rate, groups });
+  }
+
+  private isItemWanted(): boolean {
+    return isWantedCode(this.options.target, this.header.billing_code_type, this.header.billing_code);
+  }
+
+  /** Turns the item's matched rates into rows, merging identical rows into one with a count. */
+  private finishItem(): void {
+    const pending = this.pendingRates;
+    this.pendingRates = [];
+    if (pending.length === 0 || !this.isItemWanted()) return;
+    const { sourceName, deduper, events } = this.options;
+    const unique = new Map<string, RateRow>();
+    for (const { rate, groups } of pending) {
+      for (const row of buildRows(sourceName, this.header, rate, groups, events.onWarning)) {
+        const key = rowKey(row);
+        const earlier = unique.get(key);
+        if (earlier) earlier.occurrences++;
+        else unique.set(key, row);
+      }
+    }
+    const rows: RateRow[] = [];
+    for (const [key, row] of unique) {
+      if (deduper.admit(key)) rows.push(row);
+    }
+    if (rows.length === 0) return;
+    this.rowsFound += rows.length;
+    events.onRows(rows);
+  }
+
+  private parse(bytes: Uint8Array, path: readonly PathSegment[], offset: number): unknown {
+    const text = textDecoder.decode(bytes);
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new ScanError('NPI_RATES_BAD_JSON', {
+        sourceName: this.options.sourceName,
+        offset,
+        path: formatPath(path),
+        state: 'PARSING_CAPTURED_VALUE',
+        problem: `invalid JSON in a value starting (${(error as Error).message})`,
+      });
+    }
+  }
+}

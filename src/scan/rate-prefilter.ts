@@ -1,0 +1,112 @@
+import type { ReferenceTable } from '../match/reference-table.js';
+import type { SearchTarget } from '../match/search-target.js';
+import {
+  COLON,
+  COMMA,
+  FULL_STOP,
+  LEFT_SQUARE_BRACKET,
+  QUOTATION_MARK,
+  RIGHT_SQUARE_BRACKET,
+  isDigit,
+  isWhitespace,
+} from './bytes.js';
+import { asciiBytes, indexOfBytes } from './byte-search.js';
+
+/** Above this many NPIs or TINs, per-pattern byte searches cost more than parsing candidates. */
+const MAX_PATTERNS = 16;
+const REFERENCES_KEY = asciiBytes('"provider_references"');
+const GROUPS_KEY = asciiBytes('"provider_groups"');
+// Another capitalisation of either key sends the element to the full parser.
+const LOOSE_KEY_PATTERNS = ['EFERENCES"', 'eferences"', 'ROUPS"', 'roups"'].map(asciiBytes);
+const LOCATION_PATTERNS = ['"location"', 'OCATION"'].map(asciiBytes);
+
+/**
+ * Cheap byte checks that decide whether a captured element can produce a row, so that
+ * JSON.parse runs only on candidates. A false "yes" costs one parse; a false "no" would lose
+ * rows, so every uncertain shape answers yes.
+ */
+export class RatePrefilter {
+  private readonly patterns: Uint8Array[];
+  private readonly isPatternSearchUseful: boolean;
+  /** Set once any negotiated rate named provider_references (decides the second pass). */
+  sawReferencedRate = false;
+
+  constructor(target: SearchTarget) {
+    const npiPatterns = [...target.npis].map((npi) => asciiBytes(String(npi)));
+    // A TIN may be written with or without its dash: its last seven digits are always together.
+    const tinPatterns = [...target.tins].map((tin) => asciiBytes(tin.slice(-7)));
+    this.patterns = [...npiPatterns, ...tinPatterns];
+    this.isPatternSearchUseful = this.patterns.length <= MAX_PATTERNS;
+  }
+
+  /** Could this provider_references element hold a wanted group (or a remote location)? */
+  referenceMightMatch(bytes: Uint8Array): boolean {
+    return this.containsPattern(bytes) || LOCATION_PATTERNS.some((p) => indexOfBytes(bytes, p) >= 0);
+  }
+
+  /** Could this negotiated_rates element produce a row? */
+  rateMightMatch(bytes: Uint8Array, table: ReferenceTable, useReferences: boolean, useInline: boolean): boolean {
+    const referencesAt = indexOfBytes(bytes, REFERENCES_KEY);
+    if (referencesAt >= 0) {
+      this.sawReferencedRate = true;
+      if (useReferences && this.referencesHit(bytes, referencesAt + REFERENCES_KEY.length, table)) return true;
+    }
+    if (useInline && indexOfBytes(bytes, GROUPS_KEY) >= 0 && this.containsPattern(bytes)) return true;
+    if (referencesAt < 0 && LOOSE_KEY_PATTERNS.some((p) => indexOfBytes(bytes, p) >= 0)) {
+      if (!useReferences && !useInline) return false;
+      this.sawReferencedRate = true;
+      return true;
+    }
+    return false;
+  }
+
+  private containsPattern(bytes: Uint8Array): boolean {
+    if (!this.isPatternSearchUseful) return true;
+    for (const pattern of this.patterns) {
+      if (indexOfBytes(bytes, pattern) >= 0) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Reads the ids after `"provider_references"` straight from the bytes: an array or a single
+   * value, numbers or digit strings. Anything unusual answers "maybe" (true).
+   */
+  private referencesHit(bytes: Uint8Array, start: number, table: ReferenceTable): boolean {
+    if (!table.hasMatches) return false;
+    let i = skipWhitespace(bytes, start);
+    if (bytes[i] !== COLON) return true;
+    i = skipWhitespace(bytes, i + 1);
+    const isList = bytes[i] === LEFT_SQUARE_BRACKET;
+    if (isList) i = skipWhitespace(bytes, i + 1);
+    while (i < bytes.length) {
+      if (isList && bytes[i] === RIGHT_SQUARE_BRACKET) return false;
+      const isQuoted = bytes[i] === QUOTATION_MARK;
+      if (isQuoted) i++;
+      let id = 0;
+      let digits = 0;
+      while (i < bytes.length && isDigit(bytes[i]) && digits < 15) {
+        id = id * 10 + (bytes[i] - 48);
+        i++;
+        digits++;
+      }
+      if (digits === 0 || bytes[i] === FULL_STOP || digits === 15) return true;
+      if (isQuoted) {
+        if (bytes[i] !== QUOTATION_MARK) return true;
+        i++;
+      }
+      if (table.matchedNumericIds.has(id)) return true;
+      if (!isList) return false;
+      i = skipWhitespace(bytes, i);
+      if (bytes[i] === COMMA) i = skipWhitespace(bytes, i + 1);
+      else if (bytes[i] !== RIGHT_SQUARE_BRACKET) return true;
+    }
+    return true;
+  }
+}
+
+function skipWhitespace(bytes: Uint8Array, from: number): number {
+  let i = from;
+  while (i < bytes.length && isWhitespace(bytes[i])) i++;
+  return i;
+}

@@ -1,0 +1,94 @@
+import { ReferenceTable, type RemoteFetcher } from '../match/reference-table.js';
+import { RowDeduper } from '../match/row-dedupe.js';
+import type { SearchTarget } from '../match/search-target.js';
+import { JsonWalker, walkChunks } from '../scan/json-walker.js';
+import { MrfScanner, type ScanPass } from '../scan/mrf-scanner.js';
+import type { RateRow } from './rate-row.js';
+
+export interface DocumentScanEvents {
+  onRows(rows: RateRow[]): void;
+  onWarning(message: string): void;
+  onMetadata(key: string, value: string): void;
+  /** One-line notices for the log (the second pass, say). */
+  onLog(message: string): void;
+  /** The first of provider_references / in_network was met: the spool can be kept or dropped. */
+  onLayoutKnown?(isInNetworkFirst: boolean): void;
+}
+
+export interface DocumentScanOptions {
+  sourceName: string;
+  target: SearchTarget;
+  fetchRemote: RemoteFetcher;
+  events: DocumentScanEvents;
+  /**
+   * Decompressed bytes of the same document again, for the second pass a file needs when its
+   * in_network comes before provider_references (read from a spooled compressed copy).
+   */
+  reopen(): Promise<AsyncIterable<Uint8Array>>;
+}
+
+export interface DocumentScanResult {
+  rowsFound: number;
+  decompressedBytes: number;
+  usedSecondPass: boolean;
+  /** Provider group ids that could not be resolved (remote fetch failed, unsupported scheme). */
+  unresolvedGroupIds: string[];
+}
+
+/**
+ * Scans one decompressed MRF: a single pass normally; when in_network comes first, a second
+ * pass over in_network once the provider references are known.
+ */
+export async function scanDocument(
+  decoded: AsyncIterable<Uint8Array>,
+  options: DocumentScanOptions,
+): Promise<DocumentScanResult> {
+  const { sourceName, target, events } = options;
+  const table = new ReferenceTable(target, options.fetchRemote, events.onWarning);
+  const deduper = new RowDeduper();
+  const scanner = new MrfScanner({
+    sourceName,
+    target,
+    table,
+    deduper,
+    pass: 'full',
+    events: { ...events, onLayoutKnown: events.onLayoutKnown },
+  });
+  const walker = new JsonWalker(scanner, sourceName);
+  await walkChunks(walker, decoded, () => table.settle());
+  await table.settle();
+  let rowsFound = scanner.rowsFound;
+  let decompressedBytes = walker.offset;
+  const usedSecondPass = scanner.needsReferencesPass;
+  if (usedSecondPass) {
+    events.onLog(
+      `${sourceName}: in_network comes before provider_references; ` +
+        're-scanning in_network from a temporary copy of the compressed file',
+    );
+    const second = await runPass(await options.reopen(), options, table, deduper, 'references-only');
+    rowsFound += second.rowsFound;
+    decompressedBytes += second.decompressedBytes;
+  }
+  return { rowsFound, decompressedBytes, usedSecondPass, unresolvedGroupIds: [...table.unresolvedIds.keys()] };
+}
+
+async function runPass(
+  decoded: AsyncIterable<Uint8Array>,
+  options: DocumentScanOptions,
+  table: ReferenceTable,
+  deduper: RowDeduper,
+  pass: ScanPass,
+): Promise<{ rowsFound: number; decompressedBytes: number }> {
+  const scanner = new MrfScanner({
+    sourceName: options.sourceName,
+    target: options.target,
+    table,
+    deduper,
+    pass,
+    // Metadata and layout were reported by the first pass.
+    events: { ...options.events, onMetadata: () => {}, onLayoutKnown: undefined },
+  });
+  const walker = new JsonWalker(scanner, options.sourceName);
+  await walkChunks(walker, decoded, () => table.settle());
+  return { rowsFound: scanner.rowsFound, decompressedBytes: walker.offset };
+}
