@@ -163,6 +163,11 @@ export class TocCollector {
     }
   }
 
+  /** Adds a warning found outside the structures (by the stream reader, say). */
+  noteWarning(message: string): void {
+    this.warn(message);
+  }
+
   private warn(message: string): void {
     this.warningCounts.set(message, (this.warningCounts.get(message) ?? 0) + 1);
   }
