@@ -110,7 +110,6 @@ function buildRow(
     billing_code_modifier: asTextList(getField(price, 'billing_code_modifier', warn)),
     occurrences: 1,
   };
-  if (group.providerGroupId !== undefined) row.provider_group_id = group.providerGroupId;
   if (group.networkNames) row.network_name = group.networkNames;
   if (header.billing_code_type_version) row.billing_code_type_version = header.billing_code_type_version;
   if (header.name) row.name = header.name;

@@ -16,7 +16,6 @@ export interface RateRow {
   last_updated_on?: string;
   npi: number;
   tin: TinValue;
-  provider_group_id?: string;
   network_name?: string[];
   billing_code_type: string | null;
   billing_code_type_version?: string;

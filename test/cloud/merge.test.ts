@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { RateRow, SearchOutput } from '../../src/search/rate-row.js';
 import { mergeSearchOutputs } from '../../src/merge/merge-search-outputs.js';
@@ -9,6 +8,7 @@ import { parseSearchOutput } from '../../src/merge/read-search-output.js';
 import { searchOutputJsonPieces } from '../../src/merge/write-search-output.js';
 import { main } from '../../src/cli/main.js';
 import { NpiRatesError } from '../../src/shared/errors.js';
+import { captureIo } from './capture-io.js';
 
 function row(sourceFile: string, billingCode: string, rate: number): RateRow {
   return {
@@ -35,20 +35,6 @@ function partial(overrides: Partial<SearchOutput['search_params']>, rows: RateRo
     results: rows,
     errors,
     warnings: [],
-  };
-}
-
-function captureIo() {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let outText = '';
-  let errText = '';
-  out.on('data', (chunk: Buffer) => (outText += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (errText += chunk.toString()));
-  return {
-    io: { out, err, stdin: new PassThrough(), version: '0.0.0-test' },
-    stdout: () => outText,
-    stderr: () => errText,
   };
 }
 

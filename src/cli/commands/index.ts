@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { registerMergeCommand } from './merge.js';
+import { registerCloudTeardownCommand } from './cloud-teardown.js';
+import { registerCloudSetupCommand } from './cloud-setup.js';
 
 /** Adds one subcommand to the program; `setExitCode` records the status the run ends with. */
 export type CommandRegistration = (
@@ -10,4 +12,4 @@ export type CommandRegistration = (
 ) => void;
 
 // Each subcommand lives in its own file and is listed here once.
-export const commandRegistrations: CommandRegistration[] = [registerMergeCommand];
+export const commandRegistrations: CommandRegistration[] = [registerMergeCommand, registerCloudSetupCommand, registerCloudTeardownCommand];
