@@ -26,7 +26,6 @@ const COLUMNS_BY_FIELD: { readonly [K in keyof RateRow]-?: CsvColumn[] } = {
     ['tin_value', (row) => row.tin.value],
     ['tin_business_name', (row) => row.tin.business_name],
   ],
-  provider_group_id: column('provider_group_id'),
   network_name: column('network_name'),
   billing_code_type: column('billing_code_type'),
   billing_code_type_version: column('billing_code_type_version'),

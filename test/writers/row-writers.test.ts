@@ -11,7 +11,6 @@ const fullRow: RateRow = {
   last_updated_on: '2024-05-01',
   npi: 1000000012,
   tin: { type: 'ein', value: '11-1000001', business_name: 'Clinic A' },
-  provider_group_id: '7',
   network_name: ['PPO', 'HMO'],
   billing_code_type: 'CPT',
   billing_code_type_version: '2024',
@@ -63,7 +62,7 @@ async function textWritten(write: (out: NodeJS.WritableStream) => Promise<void>)
 
 const HEADER =
   'source_file,reporting_entity_name,last_updated_on,npi,tin_type,tin_value,tin_business_name,' +
-  'provider_group_id,network_name,billing_code_type,billing_code_type_version,billing_code,' +
+  'network_name,billing_code_type,billing_code_type_version,billing_code,' +
   'billing_code_description,name,negotiation_arrangement,negotiated_rate,negotiated_type,billing_class,' +
   'setting,expiration_date,service_code,service_code_wildcard,billing_code_modifier,additional_information,' +
   'occurrences,from_incomplete_file';
@@ -74,9 +73,9 @@ describe('writeCsv', () => {
     expect(text).toBe(
       `${HEADER}\r\n` +
         'https://mrf.example.test/in-network.json.gz,"Example, ""Health"" Plan",2024-05-01,1000000012,' +
-        'ein,11-1000001,Clinic A,7,PPO|HMO,CPT,2024,99213,"Office visit\nestablished",OFFICE VISIT,ffs,' +
+        'ein,11-1000001,Clinic A,PPO|HMO,CPT,2024,99213,"Office visit\nestablished",OFFICE VISIT,ffs,' +
         '123.45,negotiated,professional,outpatient,9999-12-31,11|22,false,25,x,2,true\r\n' +
-        '/data/file.json,,,1000000020,,,,,,,,0001,,,,,,,,,,,,,1,\r\n',
+        '/data/file.json,,,1000000020,,,,,,,0001,,,,,,,,,,,,,1,\r\n',
     );
   });
 
@@ -101,7 +100,8 @@ describe('writeCsv', () => {
     await writeCsv(manyRows, slow);
     const lines = received.join('').split('\r\n');
     expect(lines).toHaveLength(2002);
-    expect(lines[2000].split(',')[11]).toBe('1999');
+    const billingCodeColumn = CSV_COLUMNS.findIndex(([name]) => name === 'billing_code');
+    expect(lines[2000].split(',')[billingCodeColumn]).toBe('1999');
   });
 });
 

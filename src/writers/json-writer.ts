@@ -1,0 +1,23 @@
+import type { RateRow, SearchMessage, SearchParams } from '../search/rate-row.js';
+import { writeLines, writeText } from './write-text.js';
+
+/**
+ * The `search` output document, written as a stream: the results array can be far larger than
+ * memory, so rows are written one per line between the fixed parts. Does not end `out`.
+ */
+export async function writeJsonDocument(
+  params: SearchParams,
+  rows: AsyncIterable<RateRow> | Iterable<RateRow>,
+  errors: SearchMessage[],
+  warnings: SearchMessage[],
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  await writeText(out, `{"search_params":${JSON.stringify(params)},\n"results":[`);
+  let separator = '\n';
+  await writeLines(rows, out, (row) => {
+    const line = `${separator}${JSON.stringify(row)}`;
+    separator = ',\n';
+    return line;
+  });
+  await writeText(out, `\n],\n"errors":${JSON.stringify(errors)},\n"warnings":${JSON.stringify(warnings)}}\n`);
+}
