@@ -1,0 +1,152 @@
+import { NpiRatesError } from '../shared/errors.js';
+import { redactUrlsInText } from '../shared/redact-url.js';
+import { PeekableByteStream } from './byte-peek.js';
+import { gunzipLayer } from './gunzip-layer.js';
+import { MIB } from './source-options.js';
+import { zipJsonMember } from './zip-layer.js';
+
+const GZIP_MAGIC_1 = 0x1f;
+const GZIP_MAGIC_2 = 0x8b;
+const LETTER_P = 0x50; // P
+const LETTER_K = 0x4b; // K
+const ZIP_LOCAL_HEADER = [0x03, 0x04];
+const ZIP_EMPTY_ARCHIVE = [0x05, 0x06];
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+const LEFT_CURLY_BRACKET = 0x7b; // {
+const LEFT_SQUARE_BRACKET = 0x5b; // [
+const LESS_THAN_SIGN = 0x3c; // <
+
+/** JSON's insignificant whitespace: space, tab, line feed, carriage return. */
+function isJsonWhitespace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+}
+
+function startsWith(bytes: Uint8Array, prefix: number[], at = 0): boolean {
+  if (bytes.length < at + prefix.length) return false;
+  return prefix.every((value, index) => bytes[at + index] === value);
+}
+
+/** Index of the first byte after an optional UTF-8 BOM and whitespace, or -1 if none is there yet. */
+function firstSignificantByte(bytes: Uint8Array): number {
+  let index = startsWith(bytes, UTF8_BOM) ? UTF8_BOM.length : 0;
+  while (index < bytes.length && isJsonWhitespace(bytes[index])) index += 1;
+  return index < bytes.length ? index : -1;
+}
+
+export type ByteFormat = 'gzip' | 'zip' | 'json' | 'unknown';
+
+/** What the first bytes of a stream are, judged from the bytes alone (never names or headers). */
+export function sniffFormat(firstBytes: Uint8Array): ByteFormat {
+  if (firstBytes[0] === GZIP_MAGIC_1 && firstBytes[1] === GZIP_MAGIC_2) return 'gzip';
+  if (firstBytes[0] === LETTER_P && firstBytes[1] === LETTER_K) {
+    if (startsWith(firstBytes, ZIP_LOCAL_HEADER, 2) || startsWith(firstBytes, ZIP_EMPTY_ARCHIVE, 2)) return 'zip';
+  }
+  const index = firstSignificantByte(firstBytes);
+  if (index < 0) return 'unknown';
+  const byte = firstBytes[index];
+  return byte === LEFT_CURLY_BRACKET || byte === LEFT_SQUARE_BRACKET ? 'json' : 'unknown';
+}
+
+/** The first bytes as a quoted string a person can read: ASCII as is, the rest as \xNN. */
+function printableStart(bytes: Uint8Array, maxBytes = 80): string {
+  let text = '';
+  for (const byte of bytes.subarray(0, maxBytes)) {
+    if (byte >= 0x20 && byte < 0x7f) text += String.fromCharCode(byte);
+    else if (byte === 0x0a) text += '\\n';
+    else if (byte === 0x0d) text += '\\r';
+    else if (byte === 0x09) text += '\\t';
+    else text += `\\x${byte.toString(16).padStart(2, '0')}`;
+  }
+  return `"${redactUrlsInText(text)}${bytes.length > maxBytes ? '...' : ''}"`;
+}
+
+function describeUnknownStart(bytes: Uint8Array): { what: string; hint: string } {
+  const index = firstSignificantByte(bytes);
+  const text = Buffer.from(bytes.subarray(0, 512)).toString('latin1').toLowerCase();
+  if (bytes.length === 0) {
+    return { what: 'it is empty', hint: 'the server sent no data; download it again or check the link' };
+  }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return { what: 'it is UTF-16 text (MRF files are UTF-8)', hint: 'convert it to UTF-8 first' };
+  }
+  if (index >= 0 && bytes[index] === LESS_THAN_SIGN && /<html|<!doctype html|<head|<body/.test(text)) {
+    return {
+      what: 'it is an HTML page (often an error or login page served with status 200)',
+      hint: 'open the link in a browser to see what the server sends; the link may have expired or need a login',
+    };
+  }
+  if (index >= 0 && bytes[index] === LESS_THAN_SIGN) {
+    return {
+      what: 'it is an XML document (often a storage service error such as AccessDenied)',
+      hint: 'open the link in a browser to read the error; re-fetch the table of contents if the link is stale',
+    };
+  }
+  return {
+    what: 'it starts with unexpected bytes',
+    hint: 'check that the link points at an in-network rate file (JSON, gzip or zip)',
+  };
+}
+
+function notJson(sourceName: string, head: Uint8Array, layers: string[]): NpiRatesError {
+  const { what, hint } = describeUnknownStart(head);
+  const after = layers.length > 0 ? ` after ${layers.join(' + ')} decompression` : '';
+  const firstBytes = printableStart(head);
+  return new NpiRatesError(
+    'NPI_RATES_NOT_JSON',
+    `${sourceName}: not JSON, gzip or zip${after}: ${what}; first bytes: ${firstBytes}`,
+    { hint, details: { firstBytes, layers } },
+  );
+}
+
+/** Enough of the front to decide: 4 bytes, more while only whitespace has been seen (at most 1 MiB). */
+async function peekFormatHead(stream: PeekableByteStream): Promise<Uint8Array> {
+  for (let wanted = 4; ; wanted *= 8) {
+    const head = await stream.peek(wanted);
+    const isDecided = sniffFormat(head) !== 'unknown' || firstSignificantByte(head) >= 0;
+    if (isDecided || head.length < wanted || wanted >= MIB) return head;
+  }
+}
+
+/** Nested layers beyond this are taken for an attack (a "zip bomb"), not a publisher's quirk. */
+const MAX_LAYERS = 4;
+
+/**
+ * The JSON bytes inside a raw stream, peeling gzip and zip layers as the bytes show them:
+ * `1f 8b` is gunzipped (several members in a row are one stream), `PK\x03\x04` is unzipped, and
+ * after each layer the bytes are sniffed again, so double gzip, or gzip bytes labelled with
+ * `Content-Encoding: gzip`, decode the same as a plain .json.gz. A UTF-8 BOM is dropped; the
+ * first significant byte must be `{` or `[`, else NPI_RATES_NOT_JSON names the source and shows
+ * the first bytes.
+ */
+export async function* decodeLayers(raw: AsyncIterable<Uint8Array>, sourceName: string): AsyncGenerator<Uint8Array> {
+  let stream = new PeekableByteStream(raw);
+  const layers: string[] = [];
+  for (;;) {
+    const head = await peekFormatHead(stream);
+    const format = sniffFormat(head);
+    if ((format === 'gzip' || format === 'zip') && layers.length >= MAX_LAYERS) {
+      await stream.close();
+      throw new NpiRatesError('NPI_RATES_TOO_MANY_LAYERS', `${sourceName}: more than ${MAX_LAYERS} nested compression layers (${layers.join(' + ')} + ...)`, {
+        hint: 'this is not how rate files are published; check where the link came from',
+      });
+    }
+    if (format === 'gzip') {
+      const layerName = layers.length === 0 ? 'gzip' : `inner gzip (layer ${layers.length + 1})`;
+      stream = new PeekableByteStream(gunzipLayer(stream, sourceName, layerName));
+      layers.push('gzip');
+      continue;
+    }
+    if (format === 'zip') {
+      stream = new PeekableByteStream(zipJsonMember(stream, sourceName));
+      layers.push('zip');
+      continue;
+    }
+    if (format === 'json') {
+      if (startsWith(head, UTF8_BOM)) stream.skip(UTF8_BOM.length);
+      yield* stream;
+      return;
+    }
+    await stream.close();
+    throw notJson(sourceName, head, layers);
+  }
+}

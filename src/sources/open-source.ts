@@ -1,0 +1,61 @@
+import { fileURLToPath } from 'node:url';
+import { NpiRatesError, usageError } from '../shared/errors.js';
+import { redactUrl } from '../shared/redact-url.js';
+import type { ByteStream } from './byte-source.js';
+import { openFileStream } from './file-source.js';
+import { openHttpStream } from './http-source.js';
+import { openS3Stream } from './s3-source.js';
+import { resolveSourceOptions, type SourceOptions } from './source-options.js';
+
+export type { SourceOptions } from './source-options.js';
+export { DEFAULT_USER_AGENT } from './source-options.js';
+export { signedUrlExpiry } from './signed-url.js';
+
+/** `sftp`, `ftp`, `http`...: the scheme of a `scheme://` location, lower case; undefined for a path. */
+export function locationScheme(location: string): string | undefined {
+  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location);
+  return match ? match[1].toLowerCase() : undefined;
+}
+
+function checkCount(name: string, value: number | undefined, minimum: number): void {
+  if (value === undefined || (Number.isInteger(value) && value >= minimum)) return;
+  throw usageError('NPI_RATES_BAD_OPTION', `${name} must be a whole number >= ${minimum}, got ${value}`);
+}
+
+/**
+ * Opens any supported location as raw bytes (still compressed, as stored): `http(s)://` with
+ * resume and optional parallel ranges, `s3://bucket/key`, `file://...` or a local path. Resolves
+ * once the first response (or the file's stat) is in, so size and HTTP errors such as 403/404
+ * surface here; transport failures later in the file surface from `chunks`.
+ */
+export async function openByteStream(location: string, options: SourceOptions = {}): Promise<ByteStream> {
+  checkCount('connections', options.connections, 1);
+  checkCount('retries', options.retries, 0);
+  checkCount('partSizeBytes', options.partSizeBytes, 1);
+  const resolved = resolveSourceOptions(options);
+  const scheme = locationScheme(location);
+
+  if (scheme === undefined) return openFileStream(location, resolved);
+  if (scheme === 'http' || scheme === 'https') return openHttpStream(location, resolved);
+  if (scheme === 's3') return openS3Stream(location, { ...resolved, connections: 1 });
+  if (scheme === 'file') {
+    let filePath: string;
+    try {
+      filePath = fileURLToPath(location);
+    } catch (error) {
+      throw new NpiRatesError('NPI_RATES_BAD_FILE_URL', `not a usable file URL: ${location}`, {
+        hint: 'write it as file:///absolute/path or give the path itself',
+        cause: error,
+      });
+    }
+    return openFileStream(filePath, resolved);
+  }
+  throw new NpiRatesError(
+    'NPI_RATES_UNSUPPORTED_SCHEME',
+    `unsupported scheme ${scheme}: ${redactUrl(location)}`,
+    {
+      hint: 'only http(s)://, s3://, file:// and local paths can be read; download the file another way and give its path',
+      details: { scheme },
+    },
+  );
+}
