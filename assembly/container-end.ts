@@ -1,0 +1,190 @@
+/**
+ * WebAssembly kernel of the JSON walker: finds the bracket that closes a skipped or captured
+ * container, tracking strings, backslash escapes and bracket nesting. It looks at 64 bytes per
+ * step with SIMD128 compares, turns them into 64-bit masks, and touches only the brackets that lie
+ * outside strings one by one; blocks holding a backslash (rare in MRFs) take a byte-by-byte path.
+ *
+ * Built by scripts/build-wasm.mjs into src/scan/kernel/container-end-wasm.ts; the TypeScript side
+ * is src/scan/kernel/container-end-finder.ts. Memory layout (one fixed 17-page memory):
+ *   [0, 4097)                  open-bracket stack of the value being read ('{' or '[')
+ *   [DATA, DATA + WINDOW)      the bytes being scanned, copied in by the caller
+ *   [DATA + WINDOW, +64)       slack: the last 64-byte step may read past the end (masked off)
+ */
+
+const STACK: usize = 0;
+/** Nesting deeper than this inside one value is refused (the walker's limit too). */
+const MAX_DEPTH: i32 = 4096;
+const DATA: usize = 8192;
+const WINDOW: i32 = 1 << 20;
+
+const QUOTATION_MARK: i32 = 0x22; // "
+const REVERSE_SOLIDUS: i32 = 0x5c; // \
+const LEFT_CURLY_BRACKET: i32 = 0x7b; // {   ('[' | 0x20 is '{' too)
+const RIGHT_CURLY_BRACKET: i32 = 0x7d; // }  (']' | 0x20 is '}' too)
+
+export const FOUND_NOTHING: i32 = -1;
+export const MISMATCHED_BRACKET: i32 = -2;
+export const TOO_DEEP: i32 = -3;
+
+let depth: i32 = 0;
+let isInString: i32 = 0;
+/** The previous byte was an unpaired backslash inside a string (carried across calls). */
+let isEscaped: i32 = 0;
+let problemAt: i32 = 0;
+
+export function dataOffset(): i32 {
+  return DATA as i32;
+}
+
+export function windowBytes(): i32 {
+  return WINDOW;
+}
+
+/** Index (in the data area) of the byte behind the last MISMATCHED_BRACKET or TOO_DEEP. */
+export function problemIndex(): i32 {
+  return problemAt;
+}
+
+/** The bracket at the top of the stack: the one the next closing bracket must match. */
+export function innermostOpenBracket(): i32 {
+  return depth > 0 ? load<u8>(STACK + (depth - 1)) : 0;
+}
+
+/** Starts a value whose opening bracket ('{' or '[') the caller has already read. */
+export function beginValue(openingBracket: i32): void {
+  store<u8>(STACK, openingBracket);
+  depth = 1;
+  isInString = 0;
+  isEscaped = 0;
+}
+
+function maskOf(a: v128, b: v128, c: v128, d: v128): u64 {
+  return (
+    (<u64>i8x16.bitmask(a)) |
+    ((<u64>i8x16.bitmask(b)) << 16) |
+    ((<u64>i8x16.bitmask(c)) << 32) |
+    ((<u64>i8x16.bitmask(d)) << 48)
+  );
+}
+
+/** Bit i set when an odd number of set bits lies at or below i: "inside a string" from quotes. */
+function prefixXor(bits: u64): u64 {
+  bits ^= bits << 1;
+  bits ^= bits << 2;
+  bits ^= bits << 4;
+  bits ^= bits << 8;
+  bits ^= bits << 16;
+  bits ^= bits << 32;
+  return bits;
+}
+
+/**
+ * Scans data[start, end) for the bracket closing the current value. Returns its index, or
+ * FOUND_NOTHING (state kept for the next call), MISMATCHED_BRACKET or TOO_DEEP (see problemIndex).
+ */
+export function findEnd(start: i32, end: i32): i32 {
+  const quote = i8x16.splat(<i8>QUOTATION_MARK);
+  const backslash = i8x16.splat(<i8>REVERSE_SOLIDUS);
+  const caseBit = i8x16.splat(0x20);
+  const opening = i8x16.splat(<i8>LEFT_CURLY_BRACKET);
+  const closing = i8x16.splat(<i8>RIGHT_CURLY_BRACKET);
+  let p = start;
+  while (p < end) {
+    const at = DATA + <usize>p;
+    const v0 = v128.load(at);
+    const v1 = v128.load(at, 16);
+    const v2 = v128.load(at, 32);
+    const v3 = v128.load(at, 48);
+    const left = end - p;
+    const valid: u64 = left >= 64 ? <u64>-1 : ((<u64>1) << <u64>left) - 1;
+    const backslashes =
+      maskOf(i8x16.eq(v0, backslash), i8x16.eq(v1, backslash), i8x16.eq(v2, backslash), i8x16.eq(v3, backslash)) &
+      valid;
+    if ((backslashes | <u64>isEscaped) != 0) {
+      const found = findEndByteByByte(p, left >= 64 ? p + 64 : end);
+      if (found != FOUND_NOTHING) return found;
+      p += 64;
+      continue;
+    }
+    const quotes =
+      maskOf(i8x16.eq(v0, quote), i8x16.eq(v1, quote), i8x16.eq(v2, quote), i8x16.eq(v3, quote)) & valid;
+    const l0 = v128.or(v0, caseBit);
+    const l1 = v128.or(v1, caseBit);
+    const l2 = v128.or(v2, caseBit);
+    const l3 = v128.or(v3, caseBit);
+    const brackets =
+      maskOf(
+        v128.or(i8x16.eq(l0, opening), i8x16.eq(l0, closing)),
+        v128.or(i8x16.eq(l1, opening), i8x16.eq(l1, closing)),
+        v128.or(i8x16.eq(l2, opening), i8x16.eq(l2, closing)),
+        v128.or(i8x16.eq(l3, opening), i8x16.eq(l3, closing)),
+      ) & valid;
+    // Quote bits beyond `end` are masked off, so bit 63 is the string state at the last byte.
+    const strings = prefixXor(quotes) ^ (<u64>0 - <u64>isInString);
+    isInString = <i32>(strings >> 63);
+    let outside = brackets & ~strings;
+    while (outside != 0) {
+      const i = <i32>ctz(outside);
+      const byte = <i32>load<u8>(at + <usize>i);
+      // Bit 1 tells them apart: '{' 0x7b and '[' 0x5b have it, '}' 0x7d and ']' 0x5d do not.
+      const isOpening = (byte >> 1) & 1;
+      const innermost = <i32>load<u8>(STACK + <usize>(depth - 1));
+      store<u8>(STACK + <usize>depth, byte); // a push for '{' '['; a harmless write above the top otherwise
+      const isMismatch = (isOpening ^ 1) & <i32>(innermost + 2 != byte); // '{' + 2 is '}', '[' + 2 is ']'
+      depth += (isOpening << 1) - 1;
+      if ((isMismatch | <i32>(depth == 0) | <i32>(depth > MAX_DEPTH)) != 0) {
+        if (isMismatch) {
+          depth += 1;
+          problemAt = p + i;
+          return MISMATCHED_BRACKET;
+        }
+        if (depth == 0) {
+          isInString = 0;
+          return p + i;
+        }
+        depth -= 1;
+        problemAt = p + i;
+        return TOO_DEEP;
+      }
+      outside &= outside - 1;
+    }
+    p += 64;
+  }
+  return FOUND_NOTHING;
+}
+
+/** The same search one byte at a time, for blocks with backslashes or a carried escape. */
+function findEndByteByByte(start: i32, end: i32): i32 {
+  for (let i = start; i < end; i++) {
+    const byte = <i32>load<u8>(DATA + <usize>i);
+    if (isInString) {
+      if (isEscaped) isEscaped = 0;
+      else if (byte == REVERSE_SOLIDUS) isEscaped = 1;
+      else if (byte == QUOTATION_MARK) isInString = 0;
+      continue;
+    }
+    if (byte == QUOTATION_MARK) {
+      isInString = 1;
+      continue;
+    }
+    const folded = byte | 0x20;
+    if (folded == LEFT_CURLY_BRACKET) {
+      if (depth == MAX_DEPTH) {
+        problemAt = i;
+        return TOO_DEEP;
+      }
+      store<u8>(STACK + <usize>depth, byte);
+      depth++;
+      continue;
+    }
+    if (folded == RIGHT_CURLY_BRACKET) {
+      if (<i32>load<u8>(STACK + <usize>(depth - 1)) + 2 != byte) {
+        problemAt = i;
+        return MISMATCHED_BRACKET;
+      }
+      depth--;
+      if (depth == 0) return i;
+    }
+  }
+  return FOUND_NOTHING;
+}

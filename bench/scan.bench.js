@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+/**
+ * Scanner throughput on one synthetic MRF, in its own process so its peak RSS is its own.
+ * Prints one JSON line: { mode, source, uncompressedBytes, seconds, mbPerSecond, maxRssBytes, values }.
+ *
+ * Usage: node bench/scan.bench.js --file F.json.gz --mode MODE [--source gunzip|memory] [--dist DIR]
+ *
+ * Modes (each reads the whole document):
+ *   walker-skip        the walker skips the root value: the bare "find where this value ends" loop
+ *   walker-rates       the walker captures every provider reference and every negotiated rate,
+ *                      which is the walking a search does before its per-rate prefilter
+ *   json-parse-items   the peers' way: capture every in_network item and JSON.parse it
+ *   stream-json        the npm stream-json parser, picking in_network and assembling each item
+ * Sources:
+ *   gunzip   zlib.createGunzip (1 MiB chunks) feeding the scanner as the search does
+ *   memory   inflated into memory first (not timed), then fed in 1 MiB slices: parse cost alone
+ */
+import { createReadStream, readFileSync } from 'node:fs';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+
+const MIB = 1024 * 1024;
+const decoder = new TextDecoder();
+
+function parseArguments(argv) {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const options = { file: '', mode: 'walker-rates', source: 'gunzip', dist: join(here, '..', 'dist') };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i].replace(/^--/, '');
+    if (!(key in options)) throw new Error(`unknown option '${argv[i]}'; use --file, --mode, --source, --dist`);
+    options[key] = argv[i + 1];
+  }
+  if (!options.file) throw new Error('missing --file FILE.json.gz');
+  return options;
+}
+
+/** Chunks of the decompressed document, from gunzip or from memory. */
+async function* decompressedChunks(file, source) {
+  if (source === 'gunzip') {
+    const gunzip = createGunzip({ chunkSize: MIB });
+    createReadStream(file, { highWaterMark: MIB }).pipe(gunzip);
+    yield* gunzip;
+    return;
+  }
+  throw new Error(`unknown source '${source}'`);
+}
+
+function memoryChunks(file) {
+  const whole = gunzipSync(readFileSync(file));
+  const chunks = [];
+  for (let at = 0; at < whole.length; at += MIB) chunks.push(whole.subarray(at, at + MIB));
+  return chunks;
+}
+
+/** Path tests for the MRF layout: [in_network, i, negotiated_rates, j] and friends. */
+function makeRateCapturingHandler(counter) {
+  return {
+    selectValue(path, kind) {
+      const depth = path.length;
+      if (depth === 0) return 'descend';
+      if (depth === 1) {
+        if (path[0] === 'in_network' || path[0] === 'provider_references') return 'descend';
+        return kind === 'object' || kind === 'array' ? 'skip' : 'capture';
+      }
+      if (depth === 2) return path[0] === 'in_network' ? 'descend' : 'capture';
+      if (depth === 3) return path[2] === 'negotiated_rates' ? 'descend' : 'capture';
+      return 'capture';
+    },
+    onCapture(_path, bytes) {
+      counter.values++;
+      counter.bytes += bytes.length;
+    },
+  };
+}
+
+function makeItemParsingHandler(counter) {
+  return {
+    selectValue(path, kind) {
+      const depth = path.length;
+      if (depth === 0) return 'descend';
+      if (depth === 1) {
+        if (path[0] === 'in_network' || path[0] === 'provider_references') return 'descend';
+        return kind === 'object' || kind === 'array' ? 'skip' : 'capture';
+      }
+      return 'capture';
+    },
+    onCapture(_path, bytes) {
+      const value = JSON.parse(decoder.decode(bytes));
+      counter.values++;
+      if (value !== null && typeof value === 'object') counter.bytes += 1;
+    },
+  };
+}
+
+async function runWalker(options, chunks, handlerFactory) {
+  const { JsonWalker } = await import(pathToFileURL(join(resolve(options.dist), 'scan', 'json-walker.js')).href);
+  const counter = { values: 0, bytes: 0 };
+  const handler =
+    handlerFactory === 'skip'
+      ? { selectValue: () => 'skip', onCapture: () => {} }
+      : handlerFactory(counter);
+  const walker = new JsonWalker(handler, options.file);
+  let uncompressedBytes = 0;
+  for await (const chunk of chunks) {
+    uncompressedBytes += chunk.length;
+    walker.write(chunk);
+  }
+  walker.end();
+  return { uncompressedBytes, values: counter.values };
+}
+
+async function runStreamJson(chunks) {
+  const { parser } = await import('stream-json');
+  const { pick } = await import('stream-json/filters/pick.js');
+  const { streamArray } = await import('stream-json/streamers/stream-array.js');
+  let uncompressedBytes = 0;
+  let values = 0;
+  const counted = Readable.from(
+    (async function* () {
+      for await (const chunk of chunks) {
+        uncompressedBytes += chunk.length;
+        yield chunk;
+      }
+    })(),
+  );
+  const items = counted.pipe(parser()).pipe(pick({ filter: 'in_network' })).pipe(streamArray());
+  for await (const item of items) {
+    if (item.value) values++;
+  }
+  return { uncompressedBytes, values };
+}
+
+async function main() {
+  const options = parseArguments(process.argv.slice(2));
+  const preloaded = options.source === 'memory' ? memoryChunks(options.file) : undefined;
+  const chunks = preloaded ?? decompressedChunks(options.file, options.source);
+  const startedAt = performance.now();
+  let result;
+  if (options.mode === 'walker-skip') result = await runWalker(options, chunks, 'skip');
+  else if (options.mode === 'walker-rates') result = await runWalker(options, chunks, makeRateCapturingHandler);
+  else if (options.mode === 'json-parse-items') result = await runWalker(options, chunks, makeItemParsingHandler);
+  else if (options.mode === 'stream-json') result = await runStreamJson(chunks);
+  else throw new Error(`unknown mode '${options.mode}'`);
+  const seconds = (performance.now() - startedAt) / 1000;
+  const line = {
+    mode: options.mode,
+    source: options.source,
+    uncompressedBytes: result.uncompressedBytes,
+    seconds,
+    mbPerSecond: result.uncompressedBytes / 1e6 / seconds,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    values: result.values,
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+await main();
