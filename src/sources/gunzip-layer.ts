@@ -49,11 +49,13 @@ export async function* gunzipLayer(
   const streamOptions = { readableHighWaterMark: 4 * MIB };
   const gunzip = createGunzip({ chunkSize: MIB, ...streamOptions });
   const stopPump = new AbortController();
+  let compressedBytesFed = 0;
 
   const pump = async (): Promise<void> => {
     try {
       for await (const chunk of compressed) {
         if (stopPump.signal.aborted) return;
+        compressedBytesFed += chunk.length;
         if (!gunzip.write(chunk)) await once(gunzip, 'drain', { signal: stopPump.signal });
       }
       gunzip.end();
@@ -73,7 +75,9 @@ export async function* gunzipLayer(
   } catch (error) {
     const failure = zlibFailure(error);
     if (!failure) throw error;
-    throw badGzip(sourceName, layerName, failure, gunzip.bytesWritten, decompressedBytes, error);
+    // Truncation shows only at the end of the input; damage shows where zlib was reading.
+    const offset = failure.code === 'Z_BUF_ERROR' ? compressedBytesFed : gunzip.bytesWritten;
+    throw badGzip(sourceName, layerName, failure, offset, decompressedBytes, error);
   } finally {
     stopPump.abort();
     gunzip.destroy();

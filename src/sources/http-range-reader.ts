@@ -1,6 +1,6 @@
 import { NpiRatesError } from '../shared/errors.js';
 import { httpStatusError } from './http-errors.js';
-import { headerValue, readBodySnippet, sendGet, type HttpResponse } from './http-request.js';
+import { headerValue, readBodySnippet, releaseBody, sendGet, type HttpResponse } from './http-request.js';
 import {
   conditionalHeaders,
   describeVersionChange,
@@ -84,14 +84,14 @@ async function planResumedResponse(
   isWholeFile: boolean,
 ): Promise<ResponsePlan> {
   if (response.status === 412) {
-    response.body.destroy();
+    releaseBody(response.body);
     throw sourceChanged(context, position, 'the server answered 412 to If-Match');
   }
   if (response.status === 416) {
     const total = parseUnsatisfiedRangeLength(headerValue(response, 'content-range')) ?? context.identity.totalBytes;
     // The connection broke after the last byte but before the end of the response was seen.
     if (total !== undefined && position >= total) {
-      response.body.destroy();
+      releaseBody(response.body);
       return { kind: 'complete' };
     }
   }
@@ -184,11 +184,11 @@ export async function* readHttpRange(
       }
       return;
     } catch (error) {
-      response?.body.destroy();
+      if (response) releaseBody(response.body);
       await tracker.afterFailure(error, position, context.identity.totalBytes);
     } finally {
       // Reached also when the consumer stops early: release the connection.
-      response?.body.destroy();
+      if (response) releaseBody(response.body);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { NpiRatesError } from '../shared/errors.js';
 import { redactUrl } from '../shared/redact-url.js';
 import type { ResolvedSourceOptions } from './source-options.js';
@@ -7,12 +7,24 @@ import type { ResolvedSourceOptions } from './source-options.js';
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown };
+  body: Dispatcher.ResponseData['body'];
   /** The URL that answered, after redirects. */
   finalUrl: string;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Closes a body we no longer want. undici reports a destroyed, unread body as an AbortError on
+ * the stream, which would surface as an uncaught exception without a listener.
+ */
+export function releaseBody(body: HttpResponse['body']): void {
+  if (body.destroyed) return;
+  body.on('error', ignoreError);
+  body.destroy();
+}
+
+function ignoreError(): void {}
 
 export function headerValue(response: HttpResponse, name: string): string | undefined {
   const value = response.headers[name];
@@ -44,7 +56,7 @@ export async function sendGet(
       return { status: response.statusCode, headers: response.headers, body: response.body, finalUrl: currentUrl };
     }
 
-    response.body.destroy();
+    releaseBody(response.body);
     if (hop >= options.maxRedirects) {
       throw new NpiRatesError(
         'NPI_RATES_TOO_MANY_REDIRECTS',
@@ -76,7 +88,7 @@ export async function readBodySnippet(response: HttpResponse, maxBytes = 1024): 
   } catch {
     // An error body that breaks off is still worth showing in part.
   } finally {
-    response.body.destroy();
+    releaseBody(response.body);
   }
   return Buffer.concat(pieces)
     .subarray(0, maxBytes)

@@ -1,7 +1,7 @@
 import { NpiRatesError } from '../shared/errors.js';
 import { redactUrl } from '../shared/redact-url.js';
 import type { ByteStream } from './byte-source.js';
-import { headerValue, type HttpResponse } from './http-request.js';
+import { headerValue, releaseBody, type HttpResponse } from './http-request.js';
 import { openFirstResponse, readHttpRange, type HttpReadContext } from './http-range-reader.js';
 import { readPartsInParallel } from './parallel-parts.js';
 import { identityFromResponse, parseContentRange } from './remote-identity.js';
@@ -81,7 +81,7 @@ export async function openHttpStream(url: string, options: ResolvedSourceOptions
   }
   const range = parseContentRange(headerValue(first, 'content-range'));
   if (range?.start !== 0) {
-    first.body.destroy();
+    releaseBody(first.body);
     throw new NpiRatesError(
       'NPI_RATES_BAD_CONTENT_RANGE',
       `${context.label}: asked for bytes from 0 but the server sent Content-Range "${headerValue(first, 'content-range') ?? '(none)'}"`,

@@ -1,4 +1,4 @@
-import type { HttpResponse } from './http-request.js';
+import { releaseBody, type HttpResponse } from './http-request.js';
 import { readHttpRange, type HttpReadContext } from './http-range-reader.js';
 
 /** Wakes everyone waiting; a waiter registered before a notify is never missed (one thread). */
@@ -121,7 +121,7 @@ export async function* readPartsInParallel(
     stopped = true;
     abortController.abort();
     windowMoved.notifyAll();
-    if (nextPartToClaim === 0) firstResponse.body.destroy();
+    if (nextPartToClaim === 0) releaseBody(firstResponse.body);
     await Promise.allSettled(workers);
   }
 }

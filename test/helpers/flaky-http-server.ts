@@ -85,6 +85,11 @@ async function writeCapped(
   const startedAt = Date.now();
   let sent = 0;
   while (sent < data.length) {
+    if (bytesPerSecond) {
+      // Pace before each slice, not after the last one, so the response ends with its last byte.
+      const aheadMs = (sent / bytesPerSecond) * 1000 - (Date.now() - startedAt);
+      if (aheadMs > 0) await delay(aheadMs);
+    }
     if (response.destroyed) return false;
     const slice = data.subarray(sent, sent + sliceBytes);
     sent += slice.length;
@@ -98,10 +103,6 @@ async function writeCapped(
         response.on('drain', done);
         response.on('close', done);
       });
-    }
-    if (bytesPerSecond) {
-      const aheadMs = (sent / bytesPerSecond) * 1000 - (Date.now() - startedAt);
-      if (aheadMs > 0) await delay(aheadMs);
     }
   }
   return !response.destroyed;
@@ -190,6 +191,8 @@ export async function startFlakyServer(): Promise<FlakyServer> {
     if (file.sendLength !== false) headers['content-length'] = String(end - start + 1);
     if (range) headers['content-range'] = `bytes ${start}-${end}/${body.length}`;
     response.writeHead(range ? 206 : 200, headers);
+    // Headers leave now, so "drop after 0 bytes" fails in the body, not before the status.
+    response.flushHeaders();
 
     const answer = body.subarray(start, end + 1);
     if (fault.kind === 'drop-after' || fault.kind === 'stall-after') {
@@ -257,20 +260,65 @@ export interface ThroughputOptions {
 }
 
 /**
- * Downloads a random file through openByteStream from a local server that caps every
- * connection, and reports the throughput. For the benchmark: compare `connections: 4` with
- * `connections: 1`; with the default 20 MB/s cap the ratio should be >= 3. Bytes are only
+ * A capped range-serving file server in a child process, so that on a 2-core machine the
+ * server's work does not eat into the client being measured. Plain JavaScript given to
+ * `node -e`, because the child has no TypeScript loader.
+ */
+const CAPPED_SERVER_SOURCE = `
+const http = require('node:http');
+const size = Number(process.argv[1]);
+const bytesPerSecond = Number(process.argv[2]);
+const body = require('node:crypto').randomBytes(size);
+const slice = Math.max(1024, Math.min(65536, Math.floor(bytesPerSecond / 50)));
+const server = http.createServer(async (request, response) => {
+  const match = /^bytes=(\\d+)-(\\d*)$/.exec(request.headers.range || '');
+  const start = match ? Number(match[1]) : 0;
+  const end = match && match[2] !== '' ? Math.min(Number(match[2]), size - 1) : size - 1;
+  const headers = { 'content-length': String(end - start + 1), 'accept-ranges': 'bytes', etag: '"capped"' };
+  if (match) headers['content-range'] = 'bytes ' + start + '-' + end + '/' + size;
+  response.writeHead(match ? 206 : 200, headers);
+  const startedAt = Date.now();
+  for (let sent = 0; start + sent <= end && !response.destroyed; ) {
+    const ahead = (sent / bytesPerSecond) * 1000 - (Date.now() - startedAt);
+    if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead));
+    const piece = body.subarray(start + sent, Math.min(end + 1, start + sent + slice));
+    sent += piece.length;
+    if (!response.write(piece)) await new Promise((resolve) => response.once('drain', resolve));
+  }
+  response.end();
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+`;
+
+async function startCappedServerProcess(
+  sizeBytes: number,
+  bytesPerSecond: number,
+): Promise<{ url: string; stop(): void }> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['-e', CAPPED_SERVER_SOURCE, String(sizeBytes), String(bytesPerSecond)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`capped server exited with ${code}`)));
+    child.stdout.once('data', (data: Buffer) => resolve(data.toString().trim()));
+  });
+  return { url: `http://127.0.0.1:${port}/capped.bin`, stop: () => child.kill() };
+}
+
+/**
+ * Downloads a random file through openByteStream from a server (in a child process) that caps
+ * every connection, and reports the throughput. For the benchmark: compare `connections: 4`
+ * with `connections: 1`; with the default 20 MB/s cap the ratio should be >= 3. Bytes are only
  * counted, so this measures the transport alone (no gunzip, no scan).
  */
 export async function measureCappedThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
   const { openByteStream } = await import('../../src/sources/open-source.js');
-  const { randomBytes } = await import('node:crypto');
   const sizeBytes = options.sizeBytes ?? 64 * 1024 * 1024;
-  const server = await startFlakyServer();
+  const server = await startCappedServerProcess(sizeBytes, options.bytesPerSecondPerConnection ?? 20_000_000);
   try {
-    server.serve('/capped.bin', { body: randomBytes(sizeBytes), bytesPerSecond: options.bytesPerSecondPerConnection ?? 20_000_000 });
     const startedAt = process.hrtime.bigint();
-    const source = await openByteStream(server.url('/capped.bin'), {
+    const source = await openByteStream(server.url, {
       connections: options.connections,
       partSizeBytes: options.partSizeBytes,
     });
@@ -280,6 +328,6 @@ export async function measureCappedThroughput(options: ThroughputOptions): Promi
     if (bytes !== sizeBytes) throw new Error(`received ${bytes} bytes of ${sizeBytes}`);
     return { connections: options.connections, bytes, seconds, megabytesPerSecond: bytes / 1e6 / seconds };
   } finally {
-    await server.close();
+    server.stop();
   }
 }

@@ -1,0 +1,175 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { NpiRatesError } from '../../src/shared/errors.js';
+import { decodeLayers, sniffFormat } from '../../src/sources/decode-layers.js';
+import { collectBytes, inPieces, makeZip, sampleMrfJson } from '../helpers/gzip-fixtures.js';
+
+const json = sampleMrfJson(300_000);
+
+async function decodeError(data: Uint8Array, pieceSize = 64 * 1024): Promise<NpiRatesError> {
+  try {
+    await collectBytes(decodeLayers(inPieces(data, pieceSize), 'rates.json.gz'));
+  } catch (error) {
+    if (error instanceof NpiRatesError) return error;
+    throw error;
+  }
+  throw new Error('expected the decoding to fail');
+}
+
+describe('sniffFormat', () => {
+  it('tells gzip, zip, JSON and anything else apart from the first bytes', () => {
+    expect(sniffFormat(Uint8Array.of(0x1f, 0x8b, 0x08, 0x00))).toBe('gzip');
+    expect(sniffFormat(Buffer.from('PK\x03\x04', 'latin1'))).toBe('zip');
+    expect(sniffFormat(Buffer.from('{"a":1}'))).toBe('json');
+    expect(sniffFormat(Buffer.from(' \r\n\t['))).toBe('json');
+    expect(sniffFormat(Buffer.from('\ufeff{', 'utf8'))).toBe('json');
+    expect(sniffFormat(Buffer.from('<!DOCTYPE html>'))).toBe('unknown');
+    expect(sniffFormat(Buffer.from('PKzz'))).toBe('unknown');
+    expect(sniffFormat(new Uint8Array(0))).toBe('unknown');
+  });
+});
+
+describe('decodeLayers', () => {
+  it('passes plain JSON through unchanged', async () => {
+    expect((await collectBytes(decodeLayers(inPieces(json, 4096), 'plain.json'))).equals(json)).toBe(true);
+  });
+
+  it('gunzips a gzip stream fed one byte at a time', async () => {
+    const small = sampleMrfJson(2000);
+    const decoded = await collectBytes(decodeLayers(inPieces(gzipSync(small), 1), 'small.json.gz'));
+    expect(decoded.equals(small)).toBe(true);
+  });
+
+  it('gunzips twice when the file was gzipped twice', async () => {
+    const decoded = await collectBytes(decodeLayers(inPieces(gzipSync(gzipSync(json)), 10_000), 'double.gz'));
+    expect(decoded.equals(json)).toBe(true);
+  });
+
+  it('reads several gzip members in a row as one document', async () => {
+    const cut = 123_457;
+    const multiMember = Buffer.concat([gzipSync(json.subarray(0, cut)), gzipSync(json.subarray(cut))]);
+    const decoded = await collectBytes(decodeLayers(inPieces(multiMember, 7_000), 'multi.json.gz'));
+    expect(decoded.equals(json)).toBe(true);
+  });
+
+  it('drops a UTF-8 byte order mark, also inside gzip', async () => {
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]);
+    expect((await collectBytes(decodeLayers(inPieces(withBom, 2), 'bom.json'))).equals(json)).toBe(true);
+    expect((await collectBytes(decodeLayers(inPieces(gzipSync(withBom), 999), 'bom.json.gz'))).equals(json)).toBe(true);
+  });
+
+  it('accepts whitespace before the first brace', async () => {
+    const padded = Buffer.concat([Buffer.from(' '.repeat(100) + '\r\n'), json]);
+    expect((await collectBytes(decodeLayers(inPieces(padded, 3), 'padded.json'))).equals(padded.subarray(0))).toBe(true);
+  });
+
+  it('takes the .json member out of a ZIP that also holds a README', async () => {
+    const zip = makeZip([
+      { name: 'README.txt', data: Buffer.from('Rates for plan year 2024.\n'), store: true },
+      { name: 'in-network/2024-01_in-network-rates.json', data: json },
+    ]);
+    const decoded = await collectBytes(decodeLayers(inPieces(zip, 50_000), 'rates.zip'));
+    expect(decoded.equals(json)).toBe(true);
+  });
+
+  it('gunzips a .json.gz member inside a ZIP', async () => {
+    const zip = makeZip([{ name: 'rates.json.gz', data: gzipSync(json), store: true }]);
+    expect((await collectBytes(decodeLayers(inPieces(zip, 50_000), 'rates.zip'))).equals(json)).toBe(true);
+  });
+
+  it('refuses a ZIP without a JSON member and lists what it holds', async () => {
+    const error = await decodeError(makeZip([{ name: 'README.txt', data: Buffer.from('hello') }]));
+    expect(error.code).toBe('NPI_RATES_ZIP_MEMBERS');
+    expect(error.message).toBe('rates.json.gz: ZIP archive has no .json member (members: README.txt)');
+  });
+
+  it('refuses a ZIP with two JSON members rather than joining them', async () => {
+    const zip = makeZip([
+      { name: 'a.json', data: Buffer.from('{}') },
+      { name: 'b.json', data: Buffer.from('{}') },
+    ]);
+    const error = await decodeError(zip);
+    expect(error.message).toBe('rates.json.gz: ZIP archive has 2 .json members (members: a.json, b.json)');
+  });
+
+  it('says an HTML page is not the file, and shows its first bytes', async () => {
+    const page = Buffer.from('<!DOCTYPE html>\n<html><head><title>Access Denied</title></head><body>Sorry</body></html>');
+    const error = await decodeError(page);
+    expect(error.code).toBe('NPI_RATES_NOT_JSON');
+    expect(error.message).toBe(
+      'rates.json.gz: not JSON, gzip or zip: it is an HTML page (often an error or login page served with status 200); ' +
+        'first bytes: "<!DOCTYPE html>\\n<html><head><title>Access Denied</title></head><body>Sorry</body..."',
+    );
+  });
+
+  it('says what was found inside the gzip when the inside is not JSON', async () => {
+    const error = await decodeError(gzipSync(Buffer.from('<Error><Code>AccessDenied</Code></Error>')));
+    expect(error.message).toBe(
+      'rates.json.gz: not JSON, gzip or zip after gzip decompression: it is an XML document (often a storage service error such as AccessDenied); ' +
+        'first bytes: "<Error><Code>AccessDenied</Code></Error>"',
+    );
+  });
+
+  it('reports an empty file as empty', async () => {
+    const error = await decodeError(new Uint8Array(0));
+    expect(error.message).toBe('rates.json.gz: not JSON, gzip or zip: it is empty; first bytes: ""');
+  });
+
+  it('reports a truncated gzip with the compressed offset and the bytes produced so far', async () => {
+    const compressed = gzipSync(json);
+    const cutAt = Math.floor(compressed.length / 2);
+    const truncated = compressed.subarray(0, cutAt);
+    let produced = 0;
+    let failure: unknown;
+    try {
+      for await (const chunk of decodeLayers(inPieces(truncated, 4096), 'cut.json.gz')) produced += chunk.length;
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(NpiRatesError);
+    const error = failure as NpiRatesError;
+    expect(error.code).toBe('NPI_RATES_BAD_GZIP');
+    expect(error.details.compressedOffset).toBe(cutAt);
+    expect(produced).toBeGreaterThan(0);
+    expect(error.details.decompressedBytes).toBe(produced);
+    expect(error.message).toBe(
+      `cut.json.gz: gzip data ends early (unexpected end of file) at compressed byte ${cutAt.toLocaleString('en-US')}, after ${produced.toLocaleString('en-US')} decompressed bytes; the file is incomplete`,
+    );
+    expect(error.hint).toMatch(/download it again/);
+  });
+
+  it('reports corrupt deflate data as corrupt gzip', async () => {
+    const damaged = Buffer.from(gzipSync(json));
+    damaged.fill(0xff, 5_000, 5_100);
+    const error = await decodeError(damaged, 4096);
+    expect(error.code).toBe('NPI_RATES_BAD_GZIP');
+    expect(error.message).toMatch(/^rates\.json\.gz: corrupt gzip data \(.+\) near compressed byte [\d,]+, after [\d,]+ decompressed bytes; the file is incomplete$/);
+  });
+
+  it('passes a transport error through the gunzip unchanged', async () => {
+    const compressed = gzipSync(json);
+    const transportError = new NpiRatesError('NPI_RATES_SOURCE_CHANGED', 'the file changed');
+    async function* failingSource(): AsyncGenerator<Uint8Array> {
+      yield compressed.subarray(0, 10_000);
+      throw transportError;
+    }
+    await expect(collectBytes(decodeLayers(failingSource(), 'x.json.gz'))).rejects.toBe(transportError);
+  });
+
+  it('stops reading the source when the consumer stops early', async () => {
+    let sourceClosed = false;
+    async function* source(): AsyncGenerator<Uint8Array> {
+      try {
+        yield* inPieces(gzipSync(json), 1000);
+      } finally {
+        sourceClosed = true;
+      }
+    }
+    for await (const chunk of decodeLayers(source(), 'x.json.gz')) {
+      expect(chunk.length).toBeGreaterThan(0);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sourceClosed).toBe(true);
+  });
+});
