@@ -3,6 +3,10 @@ import type { CliIo } from '../io.js';
 import { registerMergeCommand } from './merge.js';
 import { registerCloudTeardownCommand } from './cloud-teardown.js';
 import { registerCloudSetupCommand } from './cloud-setup.js';
+import { registerUrlsCommand } from './urls.js';
+import { registerNpiCommand } from './npi.js';
+import { registerDownloadCommand } from './download.js';
+import { registerSplitCommand } from './split.js';
 
 /** Adds one subcommand to the program; `setExitCode` records the status the run ends with. */
 export type CommandRegistration = (
@@ -12,4 +16,4 @@ export type CommandRegistration = (
 ) => void;
 
 // Each subcommand lives in its own file and is listed here once.
-export const commandRegistrations: CommandRegistration[] = [registerMergeCommand, registerCloudSetupCommand, registerCloudTeardownCommand];
+export const commandRegistrations: CommandRegistration[] = [registerMergeCommand, registerCloudSetupCommand, registerCloudTeardownCommand, registerUrlsCommand, registerNpiCommand, registerDownloadCommand, registerSplitCommand];

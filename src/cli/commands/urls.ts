@@ -1,0 +1,104 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
+import type { CommandRegistration } from './index.js';
+import type { CliIo } from '../io.js';
+import { createByteProgress } from '../byte-progress.js';
+import { redactUrlsInText } from '../../shared/redact-url.js';
+import { formatUtcSeconds, signedUrlExpiry } from '../../sources/signed-url.js';
+import { listInNetworkFiles } from '../../toc/list-in-network-files.js';
+import { parseTocFilters } from '../../toc/parse-toc-filters.js';
+import type { TocFile } from '../../toc/toc-types.js';
+
+interface UrlsFlags {
+  tocUrl: string;
+  planId?: string;
+  planName?: string;
+  market?: string;
+  allowedAmounts?: boolean;
+  json?: boolean;
+  output?: string;
+  userAgent?: string;
+}
+
+/** Writes to a temp name and renames, so an interrupted run never leaves half a list under the real name. */
+async function writeTextFile(filePath: string, text: string): Promise<void> {
+  const tempPath = `${filePath}.partial-${process.pid}`;
+  const file = createWriteStream(tempPath);
+  try {
+    file.end(text);
+    await finished(file);
+    await rename(tempPath, filePath);
+  } catch (error) {
+    await rm(tempPath, { force: true });
+    throw error;
+  }
+}
+
+/** Signed links that have already expired are useless; say so before anyone tries them. */
+function expiredLinksWarning(files: TocFile[], nowMs: number): string | undefined {
+  const expiries = files
+    .map((file) => signedUrlExpiry(file.url))
+    .filter((expiry): expiry is Date => expiry !== undefined && expiry.getTime() <= nowMs);
+  if (expiries.length === 0) return undefined;
+  const earliest = new Date(Math.min(...expiries.map((expiry) => expiry.getTime())));
+  return (
+    `${expiries.length} of ${files.length} listed URLs are signed links that already expired ` +
+    `(earliest ${formatUtcSeconds(earliest)}); fetch the table of contents again for fresh links`
+  );
+}
+
+export function formatUrlList(files: TocFile[], asJson: boolean): string {
+  if (asJson) return `${JSON.stringify(files, null, 2)}\n`;
+  return files.map((file) => `${file.url}\n`).join('');
+}
+
+async function listUrls(flags: UrlsFlags, io: CliIo): Promise<void> {
+  const filters = parseTocFilters(flags);
+  const progress = createByteProgress(io, 'reading the table of contents');
+  let listing;
+  try {
+    listing = await listInNetworkFiles(flags.tocUrl, filters, {
+      includePlans: flags.json === true,
+      userAgent: flags.userAgent,
+      onBytes: progress.onBytes,
+      onNotice: (message) => io.err.write(`note: ${redactUrlsInText(message)}\n`),
+    });
+  } finally {
+    progress.done();
+  }
+
+  const files = flags.allowedAmounts ? listing.allowedAmountFiles : listing.files;
+  const kind = flags.allowedAmounts ? 'allowed-amount' : 'in-network';
+  const warnings = [...listing.warnings];
+  const expired = expiredLinksWarning(files, Date.now());
+  if (expired) warnings.push(expired);
+  if (files.length === 0 && listing.structuresSelected > 0) warnings.push(`the selected reporting structures list no ${kind} files`);
+  for (const warning of warnings) io.err.write(`warning: ${redactUrlsInText(warning)}\n`);
+
+  const text = formatUrlList(files, flags.json === true);
+  if (flags.output && flags.output !== '-') await writeTextFile(flags.output, text);
+  else io.out.write(text);
+  io.err.write(
+    `listed ${files.length} ${kind} files from ${listing.structuresSelected} of ${listing.structuresSeen} reporting structures` +
+      `${flags.output && flags.output !== '-' ? ` -> ${flags.output}` : ''}\n`,
+  );
+}
+
+export const registerUrlsCommand: CommandRegistration = (program, io) => {
+  program
+    .command('urls')
+    .alias('toc')
+    .description('list the in-network rate files of a table-of-contents (index) file, each URL once')
+    .requiredOption('--toc-url <source>', 'the index file: https://..., s3://bucket/key or a local path; gzip, zip or plain')
+    .option('--plan-id <id>', 'only plans with this HIOS plan id or EIN (dashes ignored)')
+    .option('--plan-name <regex>', 'only plans whose name matches this regular expression (letter case ignored)')
+    .option('--market <type>', 'only plans of this market type: group or individual')
+    .option('--allowed-amounts', 'list the allowed-amount (out-of-network) files instead')
+    .option('--json', 'print a JSON array of { url, description, plans } instead of one URL per line')
+    .option('-o, --output <file>', 'write the list to this file instead of standard output')
+    .option('--user-agent <text>', 'User-Agent sent with HTTP requests')
+    .action(async (flags: UrlsFlags) => {
+      await listUrls(flags, io);
+    });
+};
