@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -13,7 +14,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { awsClientConfig } from '../shared/aws-config.js';
 import { usageError } from '../shared/errors.js';
-import { awsCall } from './aws-call.js';
+import { awsCall, awsErrorName, describeAwsFailure } from './aws-call.js';
 
 /** Bucket and key of an `s3://bucket/key` location; the key may be empty or end in `/` (a prefix). */
 export interface S3Location {
@@ -162,4 +163,16 @@ export async function deleteS3Prefix(prefixUri: string, region?: string): Promis
     );
   }
   return keys.length;
+}
+
+/** Whether an object exists (HEAD); any answer other than found / not found is an error. */
+export async function s3ObjectExists(uri: string, region?: string): Promise<boolean> {
+  const { bucket, key } = parseS3Uri(uri);
+  try {
+    await s3Client(region).send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return true;
+  } catch (error) {
+    if (awsErrorName(error) === 'NotFound' || awsErrorName(error) === 'NoSuchKey') return false;
+    throw describeAwsFailure(error, { action: 's3:GetObject', resource: uri });
+  }
 }

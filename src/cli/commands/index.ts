@@ -3,6 +3,8 @@ import type { CliIo } from '../io.js';
 import { registerMergeCommand } from './merge.js';
 import { registerCloudTeardownCommand } from './cloud-teardown.js';
 import { registerCloudSetupCommand } from './cloud-setup.js';
+import { registerCloudStopCommand } from './cloud-stop.js';
+import { registerCloudRunCommand } from './cloud-run.js';
 import { registerUrlsCommand } from './urls.js';
 import { registerNpiCommand } from './npi.js';
 import { registerDownloadCommand } from './download.js';
@@ -16,4 +18,4 @@ export type CommandRegistration = (
 ) => void;
 
 // Each subcommand lives in its own file and is listed here once.
-export const commandRegistrations: CommandRegistration[] = [registerMergeCommand, registerCloudSetupCommand, registerCloudTeardownCommand, registerUrlsCommand, registerNpiCommand, registerDownloadCommand, registerSplitCommand];
+export const commandRegistrations: CommandRegistration[] = [registerMergeCommand, registerCloudSetupCommand, registerCloudRunCommand, registerCloudStopCommand, registerCloudTeardownCommand, registerUrlsCommand, registerNpiCommand, registerDownloadCommand, registerSplitCommand];

@@ -1,0 +1,150 @@
+import type { CommandRegistration } from './index.js';
+import { usageError } from '../../shared/errors.js';
+import { parseNpiList } from '../../match/npi.js';
+import { checkBucketName, collectList, parsePositiveInteger, parsePositiveNumber, resolveRegion } from '../../cloud/cli-options.js';
+import {
+  DEFAULT_ESTIMATE_MINUTES,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_URLS_PER_TASK,
+  DEFAULT_WORKERS_PER_TASK,
+  runCloudJob,
+} from '../../cloud/cloud-run.js';
+import { taskSizeFromFlags } from '../../cloud/task-size.js';
+import { readUrlList } from '../../cloud/url-list.js';
+import { defaultResultsFileName } from '../../merge/default-output-name.js';
+
+interface CloudRunFlags {
+  s3Bucket: string;
+  region?: string;
+  npi: string[];
+  urlsFile?: string;
+  tocUrl?: string;
+  planId?: string;
+  planName?: string;
+  market?: string;
+  urlsPerTask: number;
+  workers: number;
+  output?: string;
+  subnets: string[];
+  securityGroups: string[];
+  publicIp: boolean;
+  maxAttempts: number;
+  onDemand?: boolean;
+  maxRunning?: number;
+  cpu?: number;
+  memory?: number;
+  pollSeconds: number;
+  detach?: boolean;
+  attach?: string;
+  dryRun?: boolean;
+  estimateMinutes: number;
+}
+
+export const registerCloudRunCommand: CommandRegistration = (program, io, setExitCode) => {
+  program
+    .command('cloud-run')
+    .description('search many MRF files at once on AWS Fargate: one task per chunk of URLs, results merged into one output')
+    .requiredOption('--s3-bucket <name>', 'the bucket given to cloud-setup')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, else us-east-1)')
+    .option('--npi <npis>', 'NPI(s) to search for; repeatable, or comma-separated', collectList, [])
+    .option('--urls-file <file>', 'MRF URLs, one per line (a path, s3://bucket/key, or - for standard input)')
+    .option('--toc-url <source>', 'take the in-network file URLs from this table-of-contents file instead')
+    .option('--plan-id <id>', 'with --toc-url: only plans with this HIOS id or EIN')
+    .option('--plan-name <regex>', 'with --toc-url: only plans whose name matches')
+    .option('--market <type>', 'with --toc-url: group or individual')
+    .option('--urls-per-task <n>', 'URLs per Fargate task', parsePositiveInteger('--urls-per-task'), DEFAULT_URLS_PER_TASK)
+    .option('--workers <n>', 'files searched at once inside each task', parsePositiveInteger('--workers'), DEFAULT_WORKERS_PER_TASK)
+    .option('-o, --output <path>', 'merged output: a path, s3://bucket/key, or - (default: results_<date>_<time>.json)')
+    .option('--subnets <ids>', 'subnets for the tasks (default: the default VPC\'s default subnets)', collectList, [])
+    .option('--security-groups <ids>', 'security groups for the tasks (default: the VPC\'s default group)', collectList, [])
+    .option('--no-public-ip', 'do not give tasks a public IP (the subnets then need a NAT gateway)')
+    .option('--max-attempts <n>', 'tries per chunk; all but the last on FARGATE_SPOT, the last on FARGATE', parsePositiveInteger('--max-attempts'), DEFAULT_MAX_ATTEMPTS)
+    .option('--on-demand', 'run every task on FARGATE on-demand instead of FARGATE_SPOT')
+    .option('--max-running <n>', 'at most this many tasks at once (default: no limit)', parsePositiveInteger('--max-running'))
+    .option('--cpu <vcpu>', 'override the task definition\'s vCPU for this run', parsePositiveNumber('--cpu'))
+    .option('--memory <gb>', 'override the task definition\'s memory (GB) for this run', parsePositiveNumber('--memory'))
+    .option('--poll-seconds <n>', 'seconds between task status checks', parsePositiveNumber('--poll-seconds'), 15)
+    .option('--detach', 'launch the tasks, print the run id and exit; --attach later to retry and merge')
+    .option('--attach <run-id>', 'resume watching, retrying and merging a run started earlier (from any machine)')
+    .option('--dry-run', 'print the plan and a cost estimate; upload and launch nothing')
+    .option('--estimate-minutes <n>', 'minutes each task is assumed to run, for the cost estimate', parsePositiveNumber('--estimate-minutes'), DEFAULT_ESTIMATE_MINUTES)
+    .action(async (flags: CloudRunFlags) => {
+      const bucket = checkBucketName(flags.s3Bucket);
+      const region = resolveRegion(flags.region);
+      const output = flags.output ?? defaultResultsFileName();
+      const say = (line: string) => io.err.write(`${line}\n`);
+
+      let npis: string[] | undefined;
+      let urls: string[] | undefined;
+      let urlsSourceName: string | undefined;
+      if (!flags.attach) {
+        const parsed = parseNpiList(flags.npi);
+        if (parsed.npis.length === 0) throw usageError('NPI_RATES_NO_NPI', 'cloud-run needs at least one --npi', 'e.g. --npi 1234567893');
+        for (const warning of parsed.warnings) say(`warning: ${warning}`);
+        npis = parsed.npis.map(String);
+        ({ urls, urlsSourceName } = await readRunUrls(flags, io.stdin, region));
+      }
+      // Validates --cpu/--memory against Fargate's sizes; storage is fixed by the task definition.
+      const size = flags.cpu !== undefined || flags.memory !== undefined ? taskSizeFromFlags(flags.cpu, flags.memory) : undefined;
+
+      // First Ctrl-C stops the run's tasks and exits 130; a second one kills at once (default handling).
+      const interrupt = new AbortController();
+      const onSigint = () => {
+        say("Ctrl-C: stopping this run's tasks (press again to quit without stopping them)...");
+        interrupt.abort();
+      };
+      process.once('SIGINT', onSigint);
+      try {
+        const result = await runCloudJob(
+          {
+            bucket,
+            region,
+            output,
+            npis,
+            urls,
+            urlsSourceName,
+            urlsPerTask: flags.urlsPerTask,
+            workersPerTask: flags.workers,
+            subnets: flags.subnets,
+            securityGroups: flags.securityGroups,
+            assignPublicIp: flags.publicIp,
+            maxAttempts: flags.maxAttempts,
+            onDemandOnly: flags.onDemand,
+            maxRunningTasks: flags.maxRunning,
+            cpuUnits: size?.cpuUnits,
+            memoryMiB: size?.memoryMiB,
+            dryRun: flags.dryRun,
+            estimateMinutesPerTask: flags.estimateMinutes,
+            detach: flags.detach,
+            attachRunId: flags.attach,
+            pollIntervalMs: flags.pollSeconds * 1000,
+          },
+          { stdout: io.out, say, signal: interrupt.signal },
+        );
+        setExitCode(result.exitCode);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+};
+
+async function readRunUrls(flags: CloudRunFlags, stdin: NodeJS.ReadableStream, region: string) {
+  if (flags.urlsFile && flags.tocUrl) {
+    throw usageError('NPI_RATES_BAD_OPTION', 'give either --urls-file or --toc-url, not both');
+  }
+  if (flags.urlsFile) {
+    return { urls: await readUrlList(flags.urlsFile, stdin, region), urlsSourceName: flags.urlsFile };
+  }
+  if (flags.tocUrl) {
+    // Loaded only when used: the table-of-contents reader is not needed for the other paths.
+    const { listInNetworkFiles, parseTocFilters } = await import('../../toc/index.js');
+    const listing = await listInNetworkFiles(flags.tocUrl, parseTocFilters(flags));
+    const urls = listing.files.map((file) => file.url);
+    if (urls.length === 0) {
+      throw usageError('NPI_RATES_TOC_EMPTY', `the table of contents '${flags.tocUrl}' lists no in-network files for these filters`, 'check --plan-id/--plan-name/--market');
+    }
+    return { urls, urlsSourceName: `the table of contents (${listing.structuresSelected} of ${listing.structuresSeen} plan structures)` };
+  }
+  throw usageError('NPI_RATES_NO_URLS', 'cloud-run needs --urls-file or --toc-url (or --attach RUN_ID)', 'e.g. --urls-file urls.txt');
+}
+
