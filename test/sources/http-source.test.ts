@@ -275,6 +275,21 @@ describe('openByteStream over HTTP, one connection', () => {
     expect(error.message).toBe(`${url}: download failed at byte 0: connection failed (ECONNREFUSED: connect ECONNREFUSED ${new URL(url).host}); gave up after 1 retries`);
   });
 
+  it('stops at once when the caller aborts, even in the middle of a stall or a backoff', async () => {
+    server.serve('/mrf.bin', { body: file, faults: [{ kind: 'stall-after', bytes: 10_000 }] });
+    const controller = new AbortController();
+    const source = await openByteStream(server.url('/mrf.bin'), options({ stallTimeoutMs: 30_000, signal: controller.signal }));
+    const reading = collectBytes(source.chunks);
+    setTimeout(() => controller.abort(new Error('interrupted by the user')), 100);
+    await expect(reading).rejects.toThrow('interrupted by the user');
+
+    server.serve('/busy.bin', { body: file, faults: [{ kind: 'status', status: 503 }] });
+    const second = new AbortController();
+    const opening = openByteStream(server.url('/busy.bin'), options({ minBackoffMs: 30_000, maxBackoffMs: 30_000, signal: second.signal }));
+    setTimeout(() => second.abort(new Error('interrupted again')), 100);
+    await expect(opening).rejects.toThrow('interrupted again');
+  });
+
   it('refuses schemes it cannot read, naming the scheme', async () => {
     const error = await failure(openByteStream('sftp://mrf-host/prov/24.json', options()));
     expect(error.code).toBe('NPI_RATES_UNSUPPORTED_SCHEME');
