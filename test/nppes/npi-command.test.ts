@@ -1,0 +1,68 @@
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { startFakeNpiRegistry } from '../helpers/fake-npi-registry.js';
+import type { FakeNpiRegistry } from '../helpers/fake-npi-registry.js';
+
+let registry: FakeNpiRegistry;
+beforeAll(async () => {
+  registry = await startFakeNpiRegistry();
+});
+afterAll(async () => {
+  await registry.close();
+});
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let outText = '';
+  let errText = '';
+  out.on('data', (piece: Buffer) => (outText += piece.toString('utf8')));
+  err.on('data', (piece: Buffer) => (errText += piece.toString('utf8')));
+  const code = await main(['node', 'npi-rates', ...args], { out, err, stdin: new PassThrough(), version: '0.0.0-test' });
+  return { code, out: outText, err: errText };
+}
+
+describe('npi-rates npi', () => {
+  it('prints each provider the registry knows', async () => {
+    const result = await run('npi', '1000000020', '--nppes-url', registry.url);
+    expect(result.code).toBe(0);
+    expect(result.out).toBe(
+      [
+        '1000000020  JANE DOE (DO)',
+        '  type:       NPI-1 (individual)',
+        '  specialty:  Family Medicine (207Q00000X, primary, NY)',
+        '  practice:   5 STATE ST, ALBANY, NY 12207, phone 555-010-0000',
+        '  record:     active, enumerated 2010-01-15, updated 2023-06-01',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('takes the registry from NPI_RATES_NPPES_URL and exits 1 naming an unknown NPI', async () => {
+    process.env.NPI_RATES_NPPES_URL = registry.url;
+    try {
+      const result = await run('npi', '1000000012,1999999992', '--json');
+      expect(result.code).toBe(1);
+      const records = JSON.parse(result.out) as ({ number: string } | null)[];
+      expect(records.map((record) => record?.number ?? null)).toEqual(['1000000012', null]);
+      expect(result.err).toBe('NPI 1999999992 is not in the NPI Registry (never issued, or deactivated)\n');
+    } finally {
+      delete process.env.NPI_RATES_NPPES_URL;
+    }
+  });
+
+  it('fails with a clear error when the registry cannot be reached', async () => {
+    const gone = await startFakeNpiRegistry();
+    await gone.close();
+    const result = await run('npi', '1000000012', '--nppes-url', gone.url);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(new RegExp(`^error: the NPI Registry at ${gone.url} could not be reached: .*ECONNREFUSED`));
+  });
+
+  it('refuses something that is not ten digits with exit code 2', async () => {
+    const result = await run('npi', '12345', '--nppes-url', registry.url);
+    expect(result.code).toBe(2);
+    expect(result.err).toBe("error: '12345' is not an NPI: an NPI is exactly 10 digits (to find a provider by name use search --provider-name)\n");
+  });
+});

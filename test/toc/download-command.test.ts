@@ -1,0 +1,72 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { decompressedFileName } from '../../src/cli/commands/download.js';
+import { startFlakyServer } from '../helpers/flaky-http-server.js';
+import type { FlakyServer } from '../helpers/flaky-http-server.js';
+import { sampleMrfJson } from '../helpers/gzip-fixtures.js';
+
+let server: FlakyServer;
+beforeAll(async () => {
+  server = await startFlakyServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let outText = '';
+  let errText = '';
+  out.on('data', (piece: Buffer) => (outText += piece.toString('utf8')));
+  err.on('data', (piece: Buffer) => (errText += piece.toString('utf8')));
+  const code = await main(['node', 'npi-rates', ...args], { out, err, stdin: new PassThrough(), version: '0.0.0-test' });
+  return { code, out: outText, err: errText };
+}
+
+describe('npi-rates download', () => {
+  it('saves the file decompressed after resuming a dropped connection, leaving no temp file', async () => {
+    const json = sampleMrfJson(300_000);
+    const gzipped = gzipSync(json);
+    server.serve('/rates.json.gz', { body: gzipped, faults: [{ kind: 'drop-after', bytes: Math.floor(gzipped.length / 2) }] });
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'npi-rates-download-'));
+    const target = path.join(directory, 'rates.json');
+
+    const result = await run('download', server.url('/rates.json.gz?sig=secret'), '-o', target, '--connections', '1');
+    expect(result.code).toBe(0);
+    expect(readFileSync(target).equals(json)).toBe(true);
+    expect(readdirSync(directory)).toEqual(['rates.json']);
+    expect(result.err).toContain(`saved ${json.length.toLocaleString('en-US')} bytes (decompressed) to ${target}\n`);
+    expect(result.err).not.toContain('secret');
+    expect(server.requests.filter((request) => request.path === '/rates.json.gz').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('names the file after the URL when -o is a folder', async () => {
+    server.serve('/folder/plan-a.json.gz', { body: gzipSync('{"in_network":[]}') });
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'npi-rates-download-'));
+    const result = await run('download', server.url('/folder/plan-a.json.gz'), '-o', directory);
+    expect(result.code).toBe(0);
+    expect(readFileSync(path.join(directory, 'plan-a.json'), 'utf8')).toBe('{"in_network":[]}');
+  });
+
+  it('leaves nothing behind when the server refuses the file', async () => {
+    server.serve('/gone.json', { body: Buffer.from('{}'), faults: [{ kind: 'status', status: 404 }] });
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'npi-rates-download-'));
+    const result = await run('download', server.url('/gone.json'), '-o', path.join(directory, 'gone.json'));
+    expect(result.code).not.toBe(0);
+    expect(result.err).toMatch(/^error: .*404/);
+    expect(existsSync(path.join(directory, 'gone.json'))).toBe(false);
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
+  it('derives a .json name from any URL', () => {
+    expect(decompressedFileName('https://cdn.test/a/b/2024_in-network.json.gz?Expires=1&Signature=x')).toBe('2024_in-network.json');
+    expect(decompressedFileName('s3://bucket/rates.zip')).toBe('rates.json');
+    expect(decompressedFileName('https://cdn.test/')).toBe('cdn.test.json');
+  });
+});
