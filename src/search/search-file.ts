@@ -1,0 +1,110 @@
+import { decodeLayers } from '../sources/decode-layers.js';
+import { openByteStream, type SourceOptions } from '../sources/open-source.js';
+import type { RemoteFetcher } from '../match/reference-table.js';
+import type { SearchTarget } from '../match/search-target.js';
+import { describeError, NpiRatesError } from '../shared/errors.js';
+import { redactUrlsInText } from '../shared/redact-url.js';
+import { CompressedSpool } from './compressed-spool.js';
+import type { RateRow } from './rate-row.js';
+import { scanDocument } from './scan-document.js';
+
+/** Progress of one file, throttled by the caller. Byte counts are raw (as downloaded). */
+export interface FileProgress {
+  rawBytes: number;
+  totalRawBytes?: number;
+  rowsFound: number;
+}
+
+export interface FileSearchOptions {
+  /** Where to read from, in full (signed query strings included). */
+  location: string;
+  /** What people see: the location without credentials. */
+  displayName: string;
+  target: SearchTarget;
+  sourceOptions: SourceOptions;
+  fetchRemote: RemoteFetcher;
+  onRows(rows: RateRow[]): void;
+  onWarning(message: string): void;
+  onLog(message: string): void;
+  onProgress?(progress: FileProgress): void;
+  tempDir?: string;
+  signal?: AbortSignal;
+}
+
+export interface FileSearchResult {
+  metadata: Record<string, string>;
+  rowsFound: number;
+  /** True when rows may be missing: the file failed part-way or groups were unresolved. */
+  incomplete: boolean;
+  error?: { message: string; code?: string };
+  usedSecondPass: boolean;
+  rawBytes: number;
+  decompressedBytes: number;
+}
+
+/**
+ * Searches one file: open -> (copy while the layout is unknown) -> decompress -> scan. Never
+ * throws: a failure becomes `error` in the result, and rows found before it stay reported.
+ */
+export async function searchFile(options: FileSearchOptions): Promise<FileSearchResult> {
+  const metadata: Record<string, string> = {};
+  const spool = new CompressedSpool(options.tempDir);
+  let rowsFound = 0;
+  let rawBytes = 0;
+  let totalRawBytes: number | undefined;
+  const report = () => options.onProgress?.({ rawBytes, totalRawBytes, rowsFound });
+  const result: FileSearchResult = {
+    metadata,
+    rowsFound: 0,
+    incomplete: false,
+    usedSecondPass: false,
+    rawBytes: 0,
+    decompressedBytes: 0,
+  };
+  try {
+    const stream = await openByteStream(options.location, {
+      ...options.sourceOptions,
+      signal: options.signal,
+      onBytes: (count) => {
+        rawBytes = count;
+        report();
+      },
+      onNotice: (message) => options.onLog(`${options.displayName}: ${message}`),
+    });
+    totalRawBytes = stream.totalBytes;
+    report();
+    const scan = await scanDocument(decodeLayers(spool.tee(stream.chunks), options.displayName), {
+      sourceName: options.displayName,
+      target: options.target,
+      fetchRemote: options.fetchRemote,
+      reopen: async () => decodeLayers(spool.read(), options.displayName),
+      events: {
+        onRows: (rows) => {
+          rowsFound += rows.length;
+          options.onRows(rows);
+          report();
+        },
+        onWarning: (message) => options.onWarning(message),
+        onMetadata: (key, value) => {
+          metadata[key] = value;
+        },
+        onLog: options.onLog,
+        onLayoutKnown: (isInNetworkFirst) => (isInNetworkFirst ? spool.keep() : spool.drop()),
+      },
+    });
+    result.usedSecondPass = scan.usedSecondPass;
+    result.decompressedBytes = scan.decompressedBytes;
+    result.incomplete = scan.unresolvedGroupIds.length > 0;
+  } catch (error) {
+    result.incomplete = true;
+    result.error = {
+      message: redactUrlsInText(describeError(error)),
+      code: error instanceof NpiRatesError ? error.code : undefined,
+    };
+  } finally {
+    await spool.cleanup();
+  }
+  result.rowsFound = rowsFound;
+  result.rawBytes = rawBytes;
+  return result;
+}
