@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerSearchCommand } from './search.js';
 import { registerMergeCommand } from './merge.js';
 import { registerCloudTeardownCommand } from './cloud-teardown.js';
 import { registerCloudSetupCommand } from './cloud-setup.js';
@@ -18,4 +19,4 @@ export type CommandRegistration = (
 ) => void;
 
 // Each subcommand lives in its own file and is listed here once.
-export const commandRegistrations: CommandRegistration[] = [registerMergeCommand, registerCloudSetupCommand, registerCloudRunCommand, registerCloudStopCommand, registerCloudTeardownCommand, registerUrlsCommand, registerNpiCommand, registerDownloadCommand, registerSplitCommand];
+export const commandRegistrations: CommandRegistration[] = [registerSearchCommand, registerMergeCommand, registerCloudSetupCommand, registerCloudRunCommand, registerCloudStopCommand, registerCloudTeardownCommand, registerUrlsCommand, registerNpiCommand, registerDownloadCommand, registerSplitCommand];

@@ -1,0 +1,283 @@
+import { cpus, tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { access, constants, readFile, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { CliIo } from '../io.js';
+import type { CommandRegistration } from './index.js';
+import { createSearchProgress } from '../search-progress.js';
+import { parseNpiList } from '../../match/npi.js';
+import { makeSearchTarget } from '../../match/search-target.js';
+import { describeSearchedNpis, resolveProviderName } from '../../nppes/index.js';
+import { runSearch } from '../../search/run-search.js';
+import { writeFinalOutput } from '../../search/final-output.js';
+import { readUrlList } from '../../search/url-list.js';
+import { uploadFileToS3 } from '../../cloud/s3-results.js';
+import { listInNetworkFiles, parseTocFilters } from '../../toc/index.js';
+import { signedUrlExpiry } from '../../sources/open-source.js';
+import { formatFromPath, parseOutputFormat, type OutputFormat } from '../../writers/output-format.js';
+import { EXIT_FILES_FAILED, EXIT_INTERRUPTED, EXIT_OK, usageError } from '../../shared/errors.js';
+import { redactUrl, setKeepUrlQuery } from '../../shared/redact-url.js';
+
+interface SearchFlags {
+  npi: string[];
+  tin: string[];
+  code: string[];
+  codesFile?: string;
+  url: string[];
+  urlsFile?: string;
+  tocUrl?: string;
+  planId?: string;
+  planName?: string;
+  market?: string;
+  providerName?: string;
+  state?: string;
+  city?: string;
+  taxonomy?: string;
+  pick: string[];
+  output?: string;
+  format?: string;
+  workers?: string;
+  progress: boolean;
+  resume?: boolean;
+  connections?: string;
+  retries?: string;
+  stallTimeout?: string;
+  userAgent?: string;
+  keepUrlQuery?: boolean;
+  lookup: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export const registerSearchCommand: CommandRegistration = (program, io, setExitCode) => {
+  program
+    .command('search')
+    .description('stream in-network rate files and write every negotiated rate for the given NPIs or TINs')
+    .option('--npi <npis>', 'NPI to search for (repeatable, or comma-separated)', collect, [])
+    .option('--tin <ein>', 'also find rates by TIN/EIN, including TIN-only contracts (repeatable)', collect, [])
+    .option('--code <type:code>', 'keep only this billing code, e.g. CPT:99213 (repeatable)', collect, [])
+    .option('--codes-file <file>', 'billing codes to keep, one TYPE:CODE per line')
+    .option('--url <location>', 'an MRF: http(s)://, s3://, file:// or a path (repeatable)', collect, [])
+    .option('--urls-file <file>', "a list of MRF locations, one per line or a JSON array; '-' reads stdin; s3:// works")
+    .option('--toc-url <location>', 'search the in-network files listed in a table-of-contents file')
+    .option('--plan-id <id>', 'with --toc-url: only plans with this HIOS id or EIN')
+    .option('--plan-name <regex>', 'with --toc-url: only plans whose name matches')
+    .option('--market <type>', 'with --toc-url: group or individual')
+    .option('--provider-name <name>', 'look the provider up in the NPI Registry by name and search their NPIs')
+    .option('--state <code>', 'with --provider-name: two-letter state')
+    .option('--city <name>', 'with --provider-name: city')
+    .option('--taxonomy <text>', 'with --provider-name: specialty, e.g. cardiology')
+    .option('--pick <n>', 'with --provider-name: which match(es) to search, 1-based (repeatable)', collect, [])
+    .option('-o, --output <path>', "output file, '-' for stdout, or s3://bucket/key (default results_<YYYYMMDD_HHMMSS>.json)")
+    .option('--format <format>', 'json, ndjson or csv (default: from the output extension, else json)')
+    .option('--workers <n>', 'files searched at once, each in its own thread (default: CPU cores)')
+    .option('--no-progress', 'no progress bars; one log line per file instead')
+    .option('--resume', 'skip the files an earlier run with the same output already finished')
+    .option('--connections <n>', 'parallel ranged connections per HTTP file (default 4)')
+    .option('--retries <n>', 'reconnects without progress before a file fails (default 8)')
+    .option('--stall-timeout <seconds>', 'reconnect when no byte arrives for this long (default 60)')
+    .option('--user-agent <text>', 'User-Agent sent to servers')
+    .option('--keep-url-query', 'show URLs with their query strings (signatures!) in logs and output')
+    .option('--no-lookup', 'do not ask the NPI Registry who the searched NPIs are')
+    .action(async (flags: SearchFlags) => {
+      setExitCode(await searchCommand(flags, io));
+    });
+};
+
+async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
+  const startedAt = Date.now();
+  setKeepUrlQuery(flags.keepUrlQuery === true);
+  const { npis, warnings: npiWarnings } = parseNpiList(flags.npi);
+  for (const warning of npiWarnings) io.err.write(`warning: ${warning}\n`);
+  if (flags.providerName) {
+    const chosen = await resolveProviderName(
+      { name: flags.providerName, state: flags.state, city: flags.city, taxonomy: flags.taxonomy },
+      {
+        pick: flags.pick.flatMap((value) => value.split(',')).map((value) => Number(value.trim())),
+        interactive: io.stdin.isTTY === true && io.err.isTTY === true,
+        io,
+      },
+    );
+    for (const npi of chosen) if (!npis.includes(npi)) npis.push(npi);
+  }
+  if (npis.length === 0 && flags.tin.length === 0) {
+    throw usageError('NPI_RATES_NO_TARGET', 'nothing to search for', 'give --npi, --tin or --provider-name');
+  }
+  const codes = [...flags.code, ...(flags.codesFile ? await readLines(flags.codesFile) : [])];
+  const target = makeSearchTarget(npis, flags.tin, codes);
+  const outputPath = flags.output ?? defaultOutputName(new Date());
+  const format = chooseFormat(flags.format, outputPath);
+  const localOutput = outputPath.startsWith('s3://') ? join(tmpdir(), `npi-rates-${process.pid}-output`) : outputPath;
+  if (localOutput !== '-') await checkWritable(localOutput);
+  const sourceOptions = {
+    connections: optionalCount(flags.connections, '--connections', 1),
+    retries: optionalCount(flags.retries, '--retries', 0),
+    stallTimeoutMs: flags.stallTimeout === undefined ? undefined : optionalCount(flags.stallTimeout, '--stall-timeout', 1)! * 1000,
+    userAgent: flags.userAgent,
+  };
+  const locations = await collectLocations(flags, io, sourceOptions);
+  warnAboutExpiredLinks(locations, io);
+  const registryHeader = flags.lookup && npis.length > 0 ? describeSearchedNpis(npis) : undefined;
+
+  const abort = new AbortController();
+  const onSigint = () => {
+    io.err.write('\ninterrupted: writing what was found so far...\n');
+    abort.abort();
+  };
+  process.once('SIGINT', onSigint);
+  const progress = createSearchProgress(io.err, flags.progress);
+  let run;
+  try {
+    run = await runSearch({
+      locations,
+      target,
+      workers: chooseWorkers(flags.workers, locations.length),
+      sourceOptions,
+      journalPath: journalPathFor(outputPath, localOutput),
+      resume: flags.resume === true,
+      isolation: import.meta.url.endsWith('.ts') ? 'in-process' : 'worker',
+      events: progress,
+      signal: abort.signal,
+    });
+  } finally {
+    progress.stop();
+    process.removeListener('SIGINT', onSigint);
+  }
+  if (run.resumedFiles.length > 0) {
+    io.err.write(`resumed: ${run.resumedFiles.length} file(s) already searched by an earlier run were skipped\n`);
+  }
+  const journalPath = journalPathFor(outputPath, localOutput);
+  const summary = await writeFinalOutput({
+    journalPath,
+    outputPath: localOutput,
+    format,
+    stdout: io.out,
+    params: {
+      npis,
+      ...(flags.tin.length > 0 ? { tins: flags.tin } : {}),
+      ...(codes.length > 0 ? { billing_codes: codes } : {}),
+      duration_seconds: Math.round((Date.now() - startedAt) / 100) / 10,
+    },
+    unfinishedErrors: run.unfinished,
+    runWarnings: npiWarnings.map((message) => ({ source_file: '', message })),
+  });
+  if (outputPath.startsWith('s3://')) {
+    await uploadFileToS3(localOutput, outputPath);
+    await rm(localOutput, { force: true });
+  }
+  const hasProblems = summary.failedFiles > 0 || summary.incompleteFiles > 0 || run.unfinished.length > 0;
+  // The journal is what --resume needs; once everything succeeded it has served its purpose.
+  if (!hasProblems && !run.interrupted) await rm(journalPath, { force: true });
+
+  if (registryHeader) {
+    const description = await registryHeader;
+    if (description.warning) io.err.write(`note: ${description.warning}\n`);
+    for (const line of description.lines) io.err.write(`${line}\n`);
+  }
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  io.err.write(
+    `searched ${summary.searchedFiles} file(s), ${summary.matchedFiles} matched, ${summary.rows} rates found in ${seconds} s` +
+      `${summary.failedFiles > 0 ? `; ${summary.failedFiles} failed` : ''}` +
+      `${summary.incompleteFiles > 0 ? `; ${summary.incompleteFiles} incomplete` : ''}` +
+      `${outputPath === '-' ? '' : `; results in ${outputPath}`}\n`,
+  );
+  if (run.interrupted) return EXIT_INTERRUPTED;
+  return hasProblems ? EXIT_FILES_FAILED : EXIT_OK;
+}
+
+async function collectLocations(
+  flags: SearchFlags,
+  io: CliIo,
+  sourceOptions: Record<string, unknown>,
+): Promise<string[]> {
+  const locations = flags.url.map((url) => url.trim());
+  if (flags.urlsFile) locations.push(...(await readUrlList(flags.urlsFile, io.stdin)));
+  if (flags.tocUrl) {
+    const filters = parseTocFilters({ planId: flags.planId, planName: flags.planName, market: flags.market });
+    const listing = await listInNetworkFiles(flags.tocUrl, filters, sourceOptions);
+    for (const warning of listing.warnings) io.err.write(`warning: ${warning}\n`);
+    io.err.write(`${redactUrl(flags.tocUrl)}: ${listing.files.length} in-network file(s) selected\n`);
+    locations.push(...listing.files.map((file) => file.url));
+  }
+  const unique = [...new Set(locations.filter((location) => location !== ''))];
+  if (unique.length === 0) {
+    throw usageError('NPI_RATES_NO_FILES', 'no files to search', 'give --url, --urls-file or --toc-url');
+  }
+  return unique;
+}
+
+function warnAboutExpiredLinks(locations: string[], io: CliIo): void {
+  for (const location of locations) {
+    const expiry = signedUrlExpiry(location);
+    if (expiry && expiry.getTime() < Date.now()) {
+      io.err.write(
+        `warning: the signed URL ${redactUrl(location)} expired at ${expiry.toISOString()}; ` +
+          'it will likely answer 403: re-fetch the table of contents for fresh links\n',
+      );
+    }
+  }
+}
+
+export function defaultOutputName(now: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const date = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}`;
+  const time = `${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+  return `results_${date}_${time}.json`;
+}
+
+function chooseFormat(flag: string | undefined, outputPath: string): OutputFormat {
+  if (flag === undefined) return formatFromPath(outputPath);
+  const format = parseOutputFormat(flag);
+  if (!format) throw usageError('NPI_RATES_BAD_OPTION', `--format "${flag}" is not json, ndjson or csv`);
+  return format;
+}
+
+function chooseWorkers(flag: string | undefined, fileCount: number): number {
+  const requested = flag === undefined ? cpus().length : optionalCount(flag, '--workers', 1)!;
+  return Math.max(1, Math.min(requested, fileCount));
+}
+
+function optionalCount(value: string | undefined, name: string, minimum: number): number | undefined {
+  if (value === undefined) return undefined;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < minimum) {
+    throw usageError('NPI_RATES_BAD_OPTION', `${name} "${value}" must be a whole number of at least ${minimum}`);
+  }
+  return count;
+}
+
+/** Refuses an output that cannot be written before any download starts. */
+async function checkWritable(path: string): Promise<void> {
+  const absolute = resolve(path);
+  const existing = await stat(absolute).catch(() => undefined);
+  try {
+    if (existing?.isDirectory()) throw new Error('it is a directory');
+    await access(existing ? absolute : dirname(absolute), constants.W_OK);
+  } catch (error) {
+    throw usageError(
+      'NPI_RATES_OUTPUT_UNWRITABLE',
+      `cannot write the output ${path}: ${(error as Error).message}`,
+      'choose another -o path (a folder you can write to), or -o - for standard output',
+    );
+  }
+}
+
+/** The journal sits next to a local output; stdout and s3 outputs keep theirs in the temp folder. */
+function journalPathFor(outputPath: string, localOutput: string): string {
+  if (outputPath === '-' || outputPath.startsWith('s3://')) {
+    const key = createHash('sha256').update(resolve(outputPath)).digest('hex').slice(0, 12);
+    return join(tmpdir(), `npi-rates-${outputPath === '-' ? `stdout-${process.pid}` : key}.journal.ndjson`);
+  }
+  return `${localOutput}.journal.ndjson`;
+}
+
+async function readLines(path: string): Promise<string[]> {
+  const text = await readFile(path, 'utf8').catch((error: Error) => {
+    throw usageError('NPI_RATES_BAD_OPTION', `cannot read --codes-file ${path}: ${error.message}`);
+  });
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter((line) => line !== '');
+}
+

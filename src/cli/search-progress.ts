@@ -1,0 +1,99 @@
+import cliProgress from 'cli-progress';
+import type { FileProgress, FileSearchResult } from '../search/search-file.js';
+import type { RunEvents } from '../search/run-search.js';
+
+const MIB = 1024 * 1024;
+
+/**
+ * How a search shows its progress on stderr: on a terminal, a bar per file (bytes, rate, ETA
+ * when the size is known, rates found) plus a total; otherwise one line when each file starts
+ * and ends, which keeps logs (CloudWatch, CI) readable.
+ */
+export function createSearchProgress(
+  err: NodeJS.WritableStream & { isTTY?: boolean },
+  showBars: boolean,
+): RunEvents & { stop(): void } {
+  if (showBars && err.isTTY === true) return barProgress(err);
+  return lineProgress(err);
+}
+
+function lineProgress(err: NodeJS.WritableStream): RunEvents & { stop(): void } {
+  const startedAt = new Map<string, number>();
+  return {
+    onFileStart(name, index, total) {
+      startedAt.set(name, Date.now());
+      err.write(`[${index + 1}/${total}] searching ${name}\n`);
+    },
+    onFileDone(name, result) {
+      const seconds = (Date.now() - (startedAt.get(name) ?? Date.now())) / 1000;
+      err.write(`${describeEnd(name, result, seconds)}\n`);
+    },
+    onLog(message) {
+      err.write(`${message}\n`);
+    },
+    stop() {},
+  };
+}
+
+function describeEnd(name: string, result: FileSearchResult, seconds: number): string {
+  const size = `${(result.rawBytes / MIB).toFixed(1)} MiB`;
+  if (result.error) return `failed ${name} after ${size}: ${result.error.message}`;
+  const note = result.incomplete ? ' (incomplete: some provider groups could not be resolved)' : '';
+  return `done ${name}: ${result.rowsFound} rates, ${size} in ${seconds.toFixed(1)} s${note}`;
+}
+
+function barProgress(err: NodeJS.WritableStream): RunEvents & { stop(): void } {
+  const multibar = new cliProgress.MultiBar(
+    {
+      stream: err as NodeJS.WritableStream & { isTTY: boolean } as never,
+      format: '{name} |{bar}| {value_mib}/{total_mib} MiB {rate} MiB/s ETA {eta_formatted} | {rows} rates',
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 50,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const bars = new Map<string, cliProgress.SingleBar>();
+  const startedAt = new Map<string, number>();
+  let filesDone = 0;
+  let filesTotal = 0;
+  let rowsTotal = 0;
+  const totalBar = multibar.create(1, 0, { name: 'total', value_mib: '0', total_mib: '?', rate: '-', rows: 0 });
+  const update = (name: string, progress: FileProgress) => {
+    const bar = bars.get(name);
+    if (!bar) return;
+    const seconds = Math.max(0.001, (Date.now() - (startedAt.get(name) ?? Date.now())) / 1000);
+    const total = progress.totalRawBytes ?? Math.max(progress.rawBytes, 1);
+    bar.setTotal(total);
+    bar.update(progress.rawBytes, {
+      value_mib: (progress.rawBytes / MIB).toFixed(1),
+      total_mib: progress.totalRawBytes ? (progress.totalRawBytes / MIB).toFixed(1) : '?',
+      rate: (progress.rawBytes / MIB / seconds).toFixed(1),
+      rows: progress.rowsFound,
+    });
+  };
+  return {
+    onFileStart(name, _index, total) {
+      filesTotal = total;
+      startedAt.set(name, Date.now());
+      const label = name.length > 40 ? `...${name.slice(-37)}` : name.padEnd(40);
+      bars.set(name, multibar.create(1, 0, { name: label, value_mib: '0', total_mib: '?', rate: '-', rows: 0 }));
+      totalBar.setTotal(filesTotal);
+    },
+    onFileProgress: update,
+    onFileDone(name, result) {
+      filesDone++;
+      rowsTotal += result.rowsFound;
+      update(name, { rawBytes: result.rawBytes, totalRawBytes: result.rawBytes || 1, rowsFound: result.rowsFound });
+      totalBar.update(filesDone, { value_mib: String(filesDone), total_mib: `${filesTotal} files`, rate: '-', rows: rowsTotal });
+      if (result.error) multibar.log(`failed ${name}: ${result.error.message}\n`);
+    },
+    onLog(message) {
+      multibar.log(`${message}\n`);
+    },
+    stop() {
+      multibar.stop();
+    },
+  };
+}

@@ -1,0 +1,225 @@
+import { Worker } from 'node:worker_threads';
+import type { SearchTarget } from '../match/search-target.js';
+import type { SourceOptions } from '../sources/open-source.js';
+import { redactUrl } from '../shared/redact-url.js';
+import type { FileJob, MainMessage, WorkerMessage } from './file-worker-protocol.js';
+import { Journal, type FileRecord } from './journal.js';
+import type { RateRow, SearchMessage } from './rate-row.js';
+import { RemoteReferenceCache } from './remote-cache.js';
+import { searchFile, type FileProgress, type FileSearchResult } from './search-file.js';
+
+/** Most distinct warnings kept per file; the rest are counted in one last warning. */
+const MAX_WARNINGS_PER_FILE = 50;
+
+export interface RunEvents {
+  onFileStart?(displayName: string, index: number, total: number): void;
+  onFileProgress?(displayName: string, progress: FileProgress): void;
+  onFileDone?(displayName: string, result: FileSearchResult): void;
+  onLog?(message: string): void;
+}
+
+export interface SearchRunOptions {
+  /** Locations in full; duplicates are searched once. */
+  locations: string[];
+  target: SearchTarget;
+  workers: number;
+  sourceOptions: Omit<SourceOptions, 'signal' | 'onBytes' | 'onNotice'>;
+  journalPath: string;
+  resume: boolean;
+  /**
+   * 'worker' runs each file in its own worker thread (needs the compiled dist/ files);
+   * 'in-process' runs files on the calling thread, for library users and tests.
+   */
+  isolation: 'worker' | 'in-process';
+  events?: RunEvents;
+  signal?: AbortSignal;
+  tempDir?: string;
+}
+
+export interface SearchRunResult {
+  /** Files skipped because an earlier run (--resume) finished them. */
+  resumedFiles: string[];
+  /** Files started but not finished when the run was interrupted. */
+  unfinished: SearchMessage[];
+  interrupted: boolean;
+}
+
+/**
+ * Searches every location, `workers` files at a time, appending rows and per-file outcomes to
+ * the journal as they arrive. One file failing never stops the others.
+ */
+export async function runSearch(options: SearchRunOptions): Promise<SearchRunResult> {
+  const { journal, finished } = await Journal.open(options.journalPath, options.resume);
+  const remoteCache = new RemoteReferenceCache(options.sourceOptions);
+  const queue = [...new Set(options.locations)].filter((location) => !finished.has(redactUrl(location)));
+  const total = queue.length;
+  const started = new Set<string>();
+  const done = new Set<string>();
+  let nextIndex = 0;
+  let appendChain: Promise<void> = Promise.resolve();
+  // Journal writes are chained so records from parallel files never interleave mid-line.
+  const append = (record: Parameters<Journal['append']>[0]) => {
+    appendChain = appendChain.then(() => journal.append(record));
+    return appendChain;
+  };
+
+  const runNext = async (): Promise<void> => {
+    while (nextIndex < queue.length && !options.signal?.aborted) {
+      const index = nextIndex++;
+      const location = queue[index];
+      const displayName = redactUrl(location);
+      started.add(displayName);
+      options.events?.onFileStart?.(displayName, index, total);
+      const warnings = new WarningList();
+      const job: FileJob = {
+        location,
+        displayName,
+        target: options.target,
+        sourceOptions: options.sourceOptions,
+        tempDir: options.tempDir,
+      };
+      const result = await searchOneFile(job, options, remoteCache, {
+        onRows: (rows) => void append({ kind: 'rows', source_file: displayName, rows }),
+        onWarning: (message) => warnings.add(message),
+        onLog: (message) => options.events?.onLog?.(message),
+        onProgress: (progress) => options.events?.onFileProgress?.(displayName, progress),
+      });
+      if (options.signal?.aborted && result.error) break;
+      const record: FileRecord = {
+        kind: 'file',
+        source_file: displayName,
+        metadata: result.metadata,
+        rows_found: result.rowsFound,
+        incomplete: result.incomplete,
+        warnings: warnings.list(),
+      };
+      if (result.error) record.error = result.error;
+      await append(record);
+      done.add(displayName);
+      options.events?.onFileDone?.(displayName, result);
+    }
+  };
+
+  const workerCount = Math.max(1, Math.min(options.workers, queue.length));
+  await Promise.all(Array.from({ length: workerCount }, runNext));
+  await appendChain;
+  await journal.close();
+  const unfinished = [...started]
+    .filter((name) => !done.has(name))
+    .map((name) => ({
+      source_file: name,
+      message: 'interrupted before the file was finished; the rows shown are partial (use --resume to search it again)',
+      code: 'NPI_RATES_INTERRUPTED',
+    }));
+  return { resumedFiles: [...finished], unfinished, interrupted: options.signal?.aborted ?? false };
+}
+
+interface FileCallbacks {
+  onRows(rows: RateRow[]): void;
+  onWarning(message: string): void;
+  onLog(message: string): void;
+  onProgress(progress: FileProgress): void;
+}
+
+function searchOneFile(
+  job: FileJob,
+  options: SearchRunOptions,
+  remoteCache: RemoteReferenceCache,
+  callbacks: FileCallbacks,
+): Promise<FileSearchResult> {
+  if (options.isolation === 'in-process') {
+    return searchFile({
+      ...job,
+      ...callbacks,
+      fetchRemote: (url) => remoteCache.fetch(url),
+      signal: options.signal,
+    });
+  }
+  return searchFileInWorker(job, remoteCache, callbacks, options.signal);
+}
+
+function searchFileInWorker(
+  job: FileJob,
+  remoteCache: RemoteReferenceCache,
+  callbacks: FileCallbacks,
+  signal?: AbortSignal,
+): Promise<FileSearchResult> {
+  return new Promise((resolve) => {
+    const worker = new Worker(new URL('./file-worker.js', import.meta.url), { workerData: job });
+    let result: FileSearchResult | undefined;
+    const stop = () => void worker.terminate();
+    signal?.addEventListener('abort', stop, { once: true });
+    worker.on('message', (message: WorkerMessage) => {
+      switch (message.type) {
+        case 'rows':
+          callbacks.onRows(message.rows);
+          break;
+        case 'warning':
+          callbacks.onWarning(message.message);
+          break;
+        case 'log':
+          callbacks.onLog(message.message);
+          break;
+        case 'progress':
+          callbacks.onProgress(message.progress);
+          break;
+        case 'fetch-remote':
+          remoteCache.fetch(message.url).then(
+            (document) => worker.postMessage({ type: 'remote-result', requestId: message.requestId, document } satisfies MainMessage),
+            (error: unknown) =>
+              worker.postMessage({
+                type: 'remote-result',
+                requestId: message.requestId,
+                error: error instanceof Error ? error.message : String(error),
+              } satisfies MainMessage),
+          );
+          break;
+        case 'done':
+          result = message.result;
+          break;
+      }
+    });
+    const finish = (error?: Error) => {
+      signal?.removeEventListener('abort', stop);
+      resolve(
+        result ?? {
+          metadata: {},
+          rowsFound: 0,
+          incomplete: true,
+          usedSecondPass: false,
+          rawBytes: 0,
+          decompressedBytes: 0,
+          error: {
+            message: signal?.aborted
+              ? `${job.displayName}: interrupted`
+              : `${job.displayName}: the search thread stopped unexpectedly (${error?.message ?? 'no result'})`,
+            code: signal?.aborted ? 'NPI_RATES_INTERRUPTED' : 'NPI_RATES_WORKER_FAILED',
+          },
+        },
+      );
+    };
+    worker.on('error', (error) => finish(error));
+    worker.on('exit', () => finish());
+  });
+}
+
+/** A file's warnings, each once, at most MAX_WARNINGS_PER_FILE of them. */
+class WarningList {
+  private readonly seen = new Set<string>();
+  private dropped = 0;
+
+  add(message: string): void {
+    if (this.seen.has(message)) return;
+    if (this.seen.size >= MAX_WARNINGS_PER_FILE) {
+      this.dropped++;
+      return;
+    }
+    this.seen.add(message);
+  }
+
+  list(): string[] {
+    const messages = [...this.seen];
+    if (this.dropped > 0) messages.push(`${this.dropped} more distinct warnings not shown`);
+    return messages;
+  }
+}
