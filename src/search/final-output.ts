@@ -95,11 +95,29 @@ async function* rowsWithFileFacts(
   }
 }
 
-/** The documented field order: source and file facts first, then the rate itself. */
+/** The documented field order: the Go tool's fields first, then what npi-rates adds. */
+const FIELD_ORDER: Array<keyof RateRow> = [
+  'source_file',
+  'reporting_entity_name',
+  'last_updated_on',
+  'npi',
+  'tin',
+  'billing_code_type',
+  'billing_code',
+  'billing_code_description',
+  'negotiation_arrangement',
+  'negotiated_rate',
+  'negotiated_type',
+  'billing_class',
+  'setting',
+  'expiration_date',
+  'service_code',
+  'billing_code_modifier',
+];
+
 function orderFields(row: RateRow): RateRow {
-  const { source_file, reporting_entity_name, last_updated_on, ...rest } = row;
-  const ordered: Partial<RateRow> = { source_file };
-  if (reporting_entity_name !== undefined) ordered.reporting_entity_name = reporting_entity_name;
-  if (last_updated_on !== undefined) ordered.last_updated_on = last_updated_on;
-  return { ...ordered, ...rest } as RateRow;
+  const ordered: Record<string, unknown> = {};
+  for (const field of FIELD_ORDER) if (row[field] !== undefined) ordered[field] = row[field];
+  for (const [field, value] of Object.entries(row)) if (!(field in ordered)) ordered[field] = value;
+  return ordered as unknown as RateRow;
 }
