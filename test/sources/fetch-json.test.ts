@@ -9,7 +9,7 @@ import { fetchSmallJson } from '../../src/sources/fetch-json.js';
 import { startFlakyServer, type FlakyServer } from '../helpers/flaky-http-server.js';
 
 const group = { provider_groups: [{ npi: [1234567893], tin: { type: 'ein', value: '11-1000004' } }], version: '1.0.0' };
-const fast = { minBackoffMs: 5, maxBackoffMs: 20, stallTimeoutMs: 400 };
+const fast = { minBackoffMs: 5, maxBackoffMs: 20, stallTimeoutMs: 750 };
 let server: FlakyServer;
 
 async function failure(work: Promise<unknown>): Promise<NpiRatesError> {

@@ -21,7 +21,7 @@ function options(extra: SourceOptions = {}): SourceOptions {
     connections: 1,
     minBackoffMs: 5,
     maxBackoffMs: 20,
-    stallTimeoutMs: 400,
+    stallTimeoutMs: 750,
     onNotice: (message) => notices.push(message),
     ...extra,
   };
@@ -87,7 +87,7 @@ describe('openByteStream over HTTP, one connection', () => {
     server.serve('/mrf.bin', { body: file, faults: [{ kind: 'stall-after', bytes: 50_000 }] });
     expect((await download('/mrf.bin')).equals(file)).toBe(true);
     expect(server.requests[1].range).toBe('bytes=50000-');
-    expect(notices[0]).toMatch(/: no data for 0\.4 s at byte 50,000 of 300,000; retry 1\/8/);
+    expect(notices[0]).toMatch(/: no data for 0\.75 s at byte 50,000 of 300,000; retry 1\/8/);
   });
 
   it('survives several faults in a row and still hands on the exact file', async () => {

@@ -21,7 +21,7 @@ function options(extra: SourceOptions = {}): SourceOptions {
     partSizeBytes: PART,
     minBackoffMs: 5,
     maxBackoffMs: 20,
-    stallTimeoutMs: 400,
+    stallTimeoutMs: 750,
     onNotice: (message) => notices.push(message),
     ...extra,
   };
@@ -92,6 +92,9 @@ describe('openByteStream with several connections', () => {
     const source = await openByteStream(server.url('/big.bin'), options({ maxBufferedBytes: 3 * PART }));
     const iterator = source.chunks[Symbol.asyncIterator]();
     await iterator.next();
+    for (let waited = 0; server.requests.length < 3 && waited < 5000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await new Promise((resolve) => setTimeout(resolve, 300));
     // Part 1 is still being consumed, so only parts 1-3 may have been requested.
     expect(server.requests).toHaveLength(3);

@@ -17,7 +17,7 @@ let notices: string[] = [];
 const options = (): SourceOptions => ({
   minBackoffMs: 5,
   maxBackoffMs: 20,
-  stallTimeoutMs: 400,
+  stallTimeoutMs: 750,
   onNotice: (message) => notices.push(message),
 });
 
@@ -107,7 +107,7 @@ describe('openByteStream on s3:// when the connection fails', () => {
     const source = await openByteStream('s3://mrf-bucket/rates.json.gz', options());
     expect((await collectBytes(source.chunks)).equals(file)).toBe(true);
     expect(server.requests.map((request) => request.range)).toEqual([undefined, 'bytes=100000-', 'bytes=100000-']);
-    expect(notices[0]).toMatch(/no data for 0\.4 s at byte 100,000/);
+    expect(notices[0]).toMatch(/no data for 0\.75 s at byte 100,000/);
     expect(notices[1]).toMatch(/HTTP 503 at byte 100,000/);
   });
 
