@@ -1,31 +1,24 @@
-import { startMoto } from './moto-server.js';
+import { startMoto } from '../helpers/moto.js';
 
 /**
- * Points every SDK client at a fresh moto_server with fake credentials, for one test file.
- * `reset()` wipes moto's state between tests.
+ * A moto_server for one test file, with every SDK client pointed at it (test/helpers/moto.ts does
+ * that) and AWS-managed IAM policies loaded, which cloud-setup attaches. `reset()` wipes moto's
+ * state between tests.
  */
 export async function useMoto(): Promise<{ endpoint: string; reset(): Promise<void>; stop(): Promise<void> }> {
-  const saved = { ...process.env };
-  // moto only knows AWS-managed IAM policies (AmazonECSTaskExecutionRolePolicy) when asked to load
-  // them; the server inherits this from our environment.
+  const previous = process.env.MOTO_IAM_LOAD_MANAGED_POLICIES;
+  // moto knows AmazonECSTaskExecutionRolePolicy only when asked; the server inherits this variable.
   process.env.MOTO_IAM_LOAD_MANAGED_POLICIES = 'true';
   const moto = await startMoto();
-  Object.assign(process.env, {
-    NPI_RATES_AWS_ENDPOINT: moto.endpoint,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_REGION: 'us-east-1',
-  });
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_SESSION_TOKEN;
   return {
     endpoint: moto.endpoint,
     async reset() {
       await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
     },
     async stop() {
-      process.env = saved;
       await moto.stop();
+      if (previous === undefined) delete process.env.MOTO_IAM_LOAD_MANAGED_POLICIES;
+      else process.env.MOTO_IAM_LOAD_MANAGED_POLICIES = previous;
     },
   };
 }

@@ -142,6 +142,8 @@ export async function startFakeEcsServer(options: FakeEcsOptions): Promise<FakeE
         cwd: options.cwd,
         env: { ...options.baseEnvironment, ...environment },
         stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group, so a stop reaches every process in the "container", as in Docker.
+        detached: true,
       });
       task.process = child;
       const collect = (chunk: Buffer) => {
@@ -217,8 +219,18 @@ export async function startFakeEcsServer(options: FakeEcsOptions): Promise<FakeE
     task.stopCode = stopCode;
     task.stoppedReason = reason;
     if (task.lastStatus === 'RUNNING') task.lastStatus = 'DEACTIVATING';
-    task.process?.kill('SIGTERM');
+    signalContainer(task, 'SIGTERM');
     notify();
+  }
+
+  function signalContainer(task: FakeTask, signal: NodeJS.Signals) {
+    const pid = task.process?.pid;
+    if (pid === undefined || task.process?.exitCode !== null) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // the group is already gone
+    }
   }
 
   function describe(task: FakeTask) {
@@ -333,7 +345,7 @@ export async function startFakeEcsServer(options: FakeEcsOptions): Promise<FakeE
     },
     async close() {
       for (const task of tasks) {
-        if (task.lastStatus !== 'STOPPED') task.process?.kill('SIGKILL');
+        if (task.lastStatus !== 'STOPPED') signalContainer(task, 'SIGKILL');
       }
       await Promise.all(tasks.map((task) => task.stopped));
       server.closeAllConnections();

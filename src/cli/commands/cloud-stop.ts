@@ -21,7 +21,7 @@ export const registerCloudStopCommand: CommandRegistration = (program, io) => {
       io.err.write(
         stopped.length === 0
           ? `Run ${runId} has no running tasks; marked it stopped.\n`
-          : `Stopped ${stopped.length} tasks of ${runId}: ${stopped.map((arn) => arn.slice(arn.lastIndexOf('/') + 1)).join(', ')}\n`,
+          : `Stopped ${stopped.length} task${stopped.length === 1 ? '' : 's'} of ${runId}: ${stopped.map((arn) => arn.slice(arn.lastIndexOf('/') + 1)).join(', ')}\n`,
       );
       io.err.write(`Merge what finished with: npi-rates cloud-run --attach ${runId} --s3-bucket ${bucket} --region ${region}\n`);
     });

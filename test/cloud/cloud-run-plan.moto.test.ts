@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { main } from '../../src/cli/main.js';
+import { createCloudClients } from '../../src/cloud/aws-clients.js';
+import { runCloudSetup } from '../../src/cloud/setup.js';
+import { listS3Objects } from '../../src/cloud/s3-results.js';
+import { useMoto } from './aws-test-env.js';
+import { captureIo } from './capture-io.js';
+import { writeUrlsFile } from './cloud-run-env.js';
+
+let moto: Awaited<ReturnType<typeof useMoto>>;
+beforeAll(async () => {
+  moto = await useMoto();
+});
+afterAll(async () => {
+  await moto.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+});
+
+const URLS = Array.from({ length: 12 }, (_, index) => `https://mrf.test/file-${index + 1}.json.gz`);
+
+describe('cloud-run --dry-run against moto', () => {
+  it('prints the plan with the default VPC subnets it found and a cost estimate, and uploads nothing', async () => {
+    await runCloudSetup({ bucket: 'npi-runs', region: 'us-east-1' });
+    const aws = createCloudClients({ region: 'us-east-1' });
+    const vpcs = await aws.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }));
+    const vpcId = vpcs.Vpcs?.[0]?.VpcId ?? '';
+    const subnets = await aws.ec2.send(
+      new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'default-for-az', Values: ['true'] }] }),
+    );
+    const subnetIds = (subnets.Subnets ?? []).map((subnet) => subnet.SubnetId).sort();
+    expect(subnetIds.length).toBeGreaterThan(0);
+
+    const { file } = await writeUrlsFile(URLS);
+    const capture = captureIo();
+    const exitCode = await main(
+      ['node', 'npi-rates', 'cloud-run', '--s3-bucket', 'npi-runs', '--npi', '1234567893', '--urls-file', file, '--dry-run', '-o', 'out.json'],
+      capture.io,
+    );
+    const stderr = capture.stderr();
+    expect(exitCode, stderr).toBe(0);
+    expect(stderr).toContain(`No --subnets given: using the default subnets of the default VPC ${vpcId}: ${subnetIds.join(', ')}`);
+    expect(stderr).toContain(`Plan for 12 URLs from ${file}:`);
+    expect(stderr).toContain('  tasks:     3 (up to 5 URLs each, 2 files at a time in each task)');
+    expect(stderr).toContain('  task size: 4 vCPU, 8 GB memory, 100 GB disk (task definition npi-rates-worker:1)');
+    expect(stderr).toContain('  capacity:  FARGATE_SPOT; up to 3 attempts per chunk, the last on FARGATE on-demand');
+    // 3 tasks x 0.5 h x (4 x 0.04048 + 8 x 0.004445 per hour, Spot 70%..50% off, + 80 GB x 0.000111 disk).
+    expect(stderr).toContain(
+      '  estimated cost: $0.10-$0.16 on FARGATE_SPOT, $0.31 on-demand, if each task runs 30 min (1.5 task-hours; us-east-1 prices of 2026-06; --estimate-minutes to change)',
+    );
+    expect(stderr).toContain('Dry run: nothing was uploaded or launched.');
+    expect(await listS3Objects('s3://npi-runs/')).toEqual([]);
+  });
+
+  it('reads the URL list from S3 and uses the given subnets and task size overrides', async () => {
+    await runCloudSetup({ bucket: 'npi-runs', region: 'us-east-1' });
+    const { writeS3Text } = await import('../../src/cloud/s3-results.js');
+    await writeS3Text('s3://npi-runs/lists/urls.txt', `${URLS.slice(0, 4).join('\n')}\n`);
+    const capture = captureIo();
+    const exitCode = await main(
+      [
+        'node', 'npi-rates', 'cloud-run', '--s3-bucket', 'npi-runs', '--npi', '1234567893', '--urls-file', 's3://npi-runs/lists/urls.txt',
+        '--subnets', 'subnet-a,subnet-b', '--cpu', '2', '--memory', '4', '--urls-per-task', '1', '--estimate-minutes', '60', '--dry-run',
+      ],
+      capture.io,
+    );
+    const stderr = capture.stderr();
+    expect(exitCode, stderr).toBe(0);
+    expect(stderr).toContain('Plan for 4 URLs from s3://npi-runs/lists/urls.txt:');
+    expect(stderr).toContain('  task size: 2 vCPU, 4 GB memory, 100 GB disk (task definition npi-rates-worker:1, with --cpu/--memory overrides)');
+    expect(stderr).toContain('  subnets:   subnet-a, subnet-b with public IPs');
+    expect(stderr).not.toContain('default VPC');
+  });
+});
