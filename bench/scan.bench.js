@@ -3,7 +3,8 @@
  * Scanner throughput on one synthetic MRF, in its own process so its peak RSS is its own.
  * Prints one JSON line: { mode, source, uncompressedBytes, seconds, mbPerSecond, maxRssBytes, values }.
  *
- * Usage: node bench/scan.bench.js --file F.json.gz --mode MODE [--source gunzip|memory] [--dist DIR]
+ * Usage: node bench/scan.bench.js --file F.json.gz --mode MODE [--source gunzip|memory] [--loop wasm|js]
+ *        [--dist DIR] [--simdjson DIR]
  *
  * Modes (each reads the whole document):
  *   walker-skip        the walker skips the root value: the bare "find where this value ends" loop
@@ -11,6 +12,9 @@
  *                      which is the walking a search does before its per-rate prefilter
  *   json-parse-items   the peers' way: capture every in_network item and JSON.parse it
  *   stream-json        the npm stream-json parser, picking in_network and assembling each item
+ *   simdjson           the npm simdjson package's parse() of the whole document (it cannot stream;
+ *                      not a dependency: pass --simdjson DIR, a folder where it is installed)
+ * --loop picks the walker's container-end loop: the WebAssembly kernel (default) or plain JS.
  * Sources:
  *   gunzip   zlib.createGunzip (1 MiB chunks) feeding the scanner as the search does
  *   memory   inflated into memory first (not timed), then fed in 1 MiB slices: parse cost alone
@@ -21,16 +25,24 @@ import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 
 const MIB = 1024 * 1024;
 const decoder = new TextDecoder();
 
 function parseArguments(argv) {
   const here = dirname(fileURLToPath(import.meta.url));
-  const options = { file: '', mode: 'walker-rates', source: 'gunzip', dist: join(here, '..', 'dist') };
+  const options = {
+    file: '',
+    mode: 'walker-rates',
+    source: 'gunzip',
+    loop: 'wasm',
+    dist: join(here, '..', 'dist'),
+    simdjson: '',
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
-    if (!(key in options)) throw new Error(`unknown option '${argv[i]}'; use --file, --mode, --source, --dist`);
+    if (!(key in options)) throw new Error(`unknown option '${argv[i]}'; see the usage at the top of this file`);
     options[key] = argv[i + 1];
   }
   if (!options.file) throw new Error('missing --file FILE.json.gz');
@@ -102,7 +114,7 @@ async function runWalker(options, chunks, handlerFactory) {
     handlerFactory === 'skip'
       ? { selectValue: () => 'skip', onCapture: () => {} }
       : handlerFactory(counter);
-  const walker = new JsonWalker(handler, options.file);
+  const walker = new JsonWalker(handler, options.file, { containerEndLoop: options.loop });
   let uncompressedBytes = 0;
   for await (const chunk of chunks) {
     uncompressedBytes += chunk.length;
@@ -126,11 +138,29 @@ async function runStreamJson(chunks) {
       }
     })(),
   );
-  const items = counted.pipe(parser()).pipe(pick({ filter: 'in_network' })).pipe(streamArray());
+  const items = counted
+    .pipe(parser.asStream())
+    .pipe(pick.asStream({ filter: 'in_network' }))
+    .pipe(streamArray.asStream());
   for await (const item of items) {
     if (item.value) values++;
   }
   return { uncompressedBytes, values };
+}
+
+async function runSimdjson(options, chunks) {
+  if (!options.simdjson) throw new Error('mode simdjson needs --simdjson DIR (a folder with simdjson installed)');
+  const require = createRequire(join(resolve(options.simdjson), 'index.js'));
+  const simdjson = require('simdjson');
+  let uncompressedBytes = 0;
+  const pieces = [];
+  for await (const chunk of chunks) {
+    uncompressedBytes += chunk.length;
+    pieces.push(chunk);
+  }
+  // It takes one string: the whole document, which is why it cannot serve a 40 GB file.
+  const document = simdjson.parse(Buffer.concat(pieces).toString('utf8'));
+  return { uncompressedBytes, values: document.in_network.length };
 }
 
 async function main() {
@@ -143,11 +173,13 @@ async function main() {
   else if (options.mode === 'walker-rates') result = await runWalker(options, chunks, makeRateCapturingHandler);
   else if (options.mode === 'json-parse-items') result = await runWalker(options, chunks, makeItemParsingHandler);
   else if (options.mode === 'stream-json') result = await runStreamJson(chunks);
+  else if (options.mode === 'simdjson') result = await runSimdjson(options, chunks);
   else throw new Error(`unknown mode '${options.mode}'`);
   const seconds = (performance.now() - startedAt) / 1000;
   const line = {
     mode: options.mode,
     source: options.source,
+    loop: options.mode.startsWith('walker') || options.mode === 'json-parse-items' ? options.loop : undefined,
     uncompressedBytes: result.uncompressedBytes,
     seconds,
     mbPerSecond: result.uncompressedBytes / 1e6 / seconds,

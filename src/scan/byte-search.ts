@@ -6,6 +6,7 @@ const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
 
 export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
   if (NodeBuffer) {
+    if (haystack instanceof NodeBuffer) return haystack.indexOf(needle, from);
     const view = NodeBuffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength);
     return view.indexOf(needle, from);
   }

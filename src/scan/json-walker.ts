@@ -317,7 +317,8 @@ export class JsonWalker {
       const index = ++this.frameIndexes[frameCount - 1];
       this.path[frameCount - 1] = index;
     }
-    this.path.length = frameCount;
+    // Setting an array's length is slow in V8 even when it does not change; this runs per value.
+    if (this.path.length !== frameCount) this.path.length = frameCount;
     const kind = valueKindOf(byte);
     if (kind === undefined) {
       this.unexpected(i, byte, 'a JSON value');

@@ -46,12 +46,14 @@ export class RatePrefilter {
 
   /** Could this negotiated_rates element produce a row? */
   rateMightMatch(bytes: Uint8Array, table: ReferenceTable, useReferences: boolean, useInline: boolean): boolean {
-    const referencesAt = indexOfBytes(bytes, REFERENCES_KEY);
+    // Most files write the key first: a byte comparison there saves a search of the element.
+    const referencesAt = startsWithAt(bytes, 1, REFERENCES_KEY) ? 1 : indexOfBytes(bytes, REFERENCES_KEY);
     if (referencesAt >= 0) {
       this.sawReferencedRate = true;
       if (useReferences && this.referencesHit(bytes, referencesAt + REFERENCES_KEY.length, table)) return true;
     }
-    if (useInline && indexOfBytes(bytes, GROUPS_KEY) >= 0 && this.containsPattern(bytes)) return true;
+    // The NPI or TIN digits are rarer than the key, so they are looked for first.
+    if (useInline && this.containsPattern(bytes) && indexOfBytes(bytes, GROUPS_KEY) >= 0) return true;
     if (referencesAt < 0 && LOOSE_KEY_PATTERNS.some((p) => indexOfBytes(bytes, p) >= 0)) {
       if (!useReferences && !useInline) return false;
       this.sawReferencedRate = true;
@@ -103,6 +105,14 @@ export class RatePrefilter {
     }
     return true;
   }
+}
+
+function startsWithAt(bytes: Uint8Array, at: number, prefix: Uint8Array): boolean {
+  if (bytes.length < at + prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    if (bytes[at + i] !== prefix[i]) return false;
+  }
+  return true;
 }
 
 function skipWhitespace(bytes: Uint8Array, from: number): number {
