@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { readS3Text } from '../cloud/s3-results.js';
 import { NpiRatesError, usageError } from '../shared/errors.js';
 
 /**
@@ -39,7 +38,11 @@ export async function readUrlList(location: string, stdin: NodeJS.ReadableStream
   let text: string;
   try {
     if (location === '-') text = await readAll(stdin);
-    else if (location.startsWith('s3://')) text = await readS3Text(location);
+    else if (location.startsWith('s3://')) {
+      // The AWS SDK is loaded only when an s3:// list is asked for.
+      const { readS3Text } = await import('../cloud/s3-results.js');
+      text = await readS3Text(location);
+    }
     else text = await readFile(location, 'utf8');
   } catch (error) {
     if (error instanceof NpiRatesError) throw error;

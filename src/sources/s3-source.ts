@@ -1,4 +1,4 @@
-import { GetObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { awsClientConfig } from '../shared/aws-config.js';
 import { NpiRatesError } from '../shared/errors.js';
 import type { ByteStream } from './byte-source.js';
@@ -84,6 +84,8 @@ function sourceChanged(label: string, position: number): NpiRatesError {
 export async function openS3Stream(location: string, options: ResolvedSourceOptions): Promise<ByteStream> {
   const { bucket, key } = parseS3Location(location);
   const label = `s3://${bucket}/${key}`;
+  // Loaded on first use: the SDK takes most of a second to import, and most searches read HTTP.
+  const { GetObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
   const client = new S3Client({
     ...awsClientConfig(),
     maxAttempts: 1,

@@ -11,7 +11,6 @@ import { describeSearchedNpis, resolveProviderName } from '../../nppes/index.js'
 import { runSearch } from '../../search/run-search.js';
 import { writeFinalOutput } from '../../search/final-output.js';
 import { readUrlList } from '../../search/url-list.js';
-import { uploadFileToS3 } from '../../cloud/s3-results.js';
 import { listInNetworkFiles, parseTocFilters } from '../../toc/index.js';
 import { signedUrlExpiry } from '../../sources/open-source.js';
 import { formatFromPath, parseOutputFormat, type OutputFormat } from '../../writers/output-format.js';
@@ -162,6 +161,7 @@ async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
     runWarnings: npiWarnings.map((message) => ({ source_file: '', message })),
   });
   if (outputPath.startsWith('s3://')) {
+    const { uploadFileToS3 } = await import('../../cloud/s3-results.js');
     await uploadFileToS3(localOutput, outputPath);
     await rm(localOutput, { force: true });
   }
