@@ -2,6 +2,8 @@ import { JsonWalker, walkChunks } from '../scan/json-walker.js';
 import type { PathSegment, ValueKind, ValueMode, WalkerHandler } from '../scan/json-walker.js';
 import { formatPath } from '../scan/json-path.js';
 import { NpiRatesError } from '../shared/errors.js';
+import { hasFilters } from './plan-filter.js';
+import { StructureBatch } from './structure-batch.js';
 import { TocCollector } from './toc-collector.js';
 import type { TocCollectorOptions } from './toc-collector.js';
 import type { TocFilters, TocListing } from './toc-types.js';
@@ -12,9 +14,9 @@ const ENTITY_NAME_KEY = 'reporting_entity_name';
 const RATE_FILE_KEYS = new Set(['in_network', 'provider_references']);
 
 /**
- * Walks an index file's bytes and hands each `reporting_structure` element, parsed on its own, to
- * a TocCollector. Only one element is in memory at a time, so multi-GB indexes stream through.
- * Top-level keys are matched ignoring letter case.
+ * Walks an index file's bytes and hands each `reporting_structure` element to a TocCollector,
+ * parsed in batches of about 1 MiB, so multi-GB indexes stream through in bounded memory. Only the
+ * members the collector reads are parsed. Keys are matched ignoring letter case.
  */
 export async function readTocChunks(
   chunks: AsyncIterable<Uint8Array>,
@@ -23,7 +25,8 @@ export async function readTocChunks(
   options: TocCollectorOptions = {},
 ): Promise<TocListing> {
   const collector = new TocCollector(filters, options);
-  const handler = new TocWalkerHandler(collector, sourceName);
+  const needsPlans = (options.includePlans ?? true) || hasFilters(filters);
+  const handler = new TocWalkerHandler(collector, sourceName, needsPlans);
   await walkChunks(new JsonWalker(handler, sourceName), chunks);
   handler.flush();
   if (!handler.sawStructures) {
@@ -38,30 +41,32 @@ export async function readTocChunks(
   return collector.result();
 }
 
-/** Structures are parsed in batches of about this many bytes: one JSON.parse per batch is ~1.5x faster than one per structure. */
+/** Finished structures are parsed once this many bytes are waiting. */
 const BATCH_BYTES = 1 << 20;
-const COMMA_BYTE = 0x2c;
-const LEFT_BRACKET_BYTE = 0x5b;
-const RIGHT_BRACKET_BYTE = 0x5d;
+const PLANS_KEY = 'reporting_plans';
+/** The structure members the collector reads; everything else is skipped unparsed. */
+const MEMBER_KEYS = new Set([PLANS_KEY, 'in_network_files', 'allowed_amount_file']);
 
 class TocWalkerHandler implements WalkerHandler {
   sawStructures = false;
   readonly topLevelKeys = new Set<string>();
   private readonly decoder = new TextDecoder('utf-8');
-  /** `[` + captured structures joined by commas; positions kept to name a bad one. */
-  private batch = new Uint8Array(BATCH_BYTES);
-  private batchLength = 1;
-  private readonly batchMembers: { start: number; end: number; offset: number; path: PathSegment[] }[] = [];
+  private readonly batch: StructureBatch;
+  /** Path length of a structure: 2 inside the reporting_structure array, 1 when it is a lone object. */
+  private structureDepth = 2;
 
   constructor(
     private readonly collector: TocCollector,
     private readonly sourceName: string,
+    /** Plans are only read when a filter or the caller needs them: they are most of an index's bytes. */
+    private readonly needsPlans: boolean,
   ) {
-    this.batch[0] = LEFT_BRACKET_BYTE;
+    this.batch = new StructureBatch(sourceName);
   }
 
   selectValue(path: readonly PathSegment[], kind: ValueKind): ValueMode {
-    if (path.length === 0) {
+    const depth = path.length;
+    if (depth === 0) {
       if (kind === 'object') return 'descend';
       throw new NpiRatesError(
         'NPI_RATES_NOT_A_TOC',
@@ -70,64 +75,66 @@ class TocWalkerHandler implements WalkerHandler {
       );
     }
     const topKey = String(path[0]).toLowerCase();
-    if (path.length === 1) {
+    if (depth === 1) {
       this.topLevelKeys.add(topKey);
-      if (topKey === STRUCTURES_KEY) {
-        this.sawStructures = true;
-        if (kind === 'array') return 'descend';
-        if (kind === 'object') {
-          this.collector.noteWarning('reporting_structure is an object, treated as a one-element array');
-          return 'capture';
-        }
-        return 'skip';
-      }
+      if (topKey === STRUCTURES_KEY) return this.selectStructures(kind);
       return topKey === ENTITY_NAME_KEY ? 'capture' : 'skip';
     }
-    return 'capture';
+    if (topKey !== STRUCTURES_KEY) return 'skip';
+    if (depth === this.structureDepth) return kind === 'object' ? 'descend' : 'capture';
+    if (depth === this.structureDepth + 1) {
+      const key = String(path[depth - 1]).toLowerCase();
+      if (!MEMBER_KEYS.has(key) || (key === PLANS_KEY && !this.needsPlans)) return 'skip';
+      return 'capture';
+    }
+    return 'skip';
+  }
+
+  onEnter(path: readonly PathSegment[], kind: 'object' | 'array'): void {
+    if (kind !== 'object' || path.length !== this.structureDepth || !this.isInStructures(path)) return;
+    if (this.batch.size >= BATCH_BYTES) this.flush();
+    this.batch.beginObject(formatPath(path));
+  }
+
+  onExit(path: readonly PathSegment[], kind: 'object' | 'array'): void {
+    if (kind === 'object' && path.length === this.structureDepth && this.isInStructures(path)) this.batch.endObject();
   }
 
   onCapture(path: readonly PathSegment[], bytes: Uint8Array, offset: number): void {
-    if (String(path[0]).toLowerCase() === ENTITY_NAME_KEY) {
-      this.collector.setReportingEntityName(this.parse(bytes, formatPath(path), offset));
-      return;
+    if (path.length === 1) {
+      this.collector.setReportingEntityName(this.parseValue(bytes, formatPath(path), offset));
+    } else if (path.length === this.structureDepth) {
+      this.batch.addWhole(bytes, formatPath(path), offset);
+    } else {
+      this.batch.addMember(String(path[path.length - 1]).toLowerCase(), bytes, offset);
     }
-    if (this.batchLength + bytes.length + 1 > this.batch.length) {
-      this.flush();
-      if (bytes.length + 2 > this.batch.length) this.growBatch(bytes.length + 2);
-    }
-    this.batch.set(bytes, this.batchLength);
-    this.batchMembers.push({ start: this.batchLength, end: this.batchLength + bytes.length, offset, path: [...path] });
-    this.batchLength += bytes.length;
-    this.batch[this.batchLength++] = COMMA_BYTE;
   }
 
   /** Hands the batched structures to the collector, in order. Call once more at the end of input. */
   flush(): void {
-    if (this.batchMembers.length === 0) return;
-    this.batch[this.batchLength - 1] = RIGHT_BRACKET_BYTE;
-    let structures: unknown[];
-    try {
-      structures = JSON.parse(this.decoder.decode(this.batch.subarray(0, this.batchLength))) as unknown[];
-    } catch {
-      // Parse the members one by one so the error names the bad structure and its offset.
-      for (const member of this.batchMembers) {
-        this.parse(this.batch.subarray(member.start, member.end), formatPath(member.path), member.offset);
-      }
-      throw new Error('assertion failed: a batch of structures failed to parse but each member parsed alone');
-    }
-    for (const structure of structures) this.collector.addStructure(structure);
-    this.batchLength = 1;
-    this.batchMembers.length = 0;
+    for (const structure of this.batch.takeParsed()) this.collector.addStructure(structure);
   }
 
-  private growBatch(size: number): void {
-    const grown = new Uint8Array(size);
-    grown[0] = LEFT_BRACKET_BYTE;
-    this.batch = grown;
+  private selectStructures(kind: ValueKind): ValueMode {
+    this.sawStructures = true;
+    if (kind === 'array') {
+      this.structureDepth = 2;
+      return 'descend';
+    }
+    if (kind === 'object') {
+      this.collector.noteWarning('reporting_structure is an object, treated as a one-element array');
+      this.structureDepth = 1;
+      return 'descend';
+    }
+    return 'skip';
+  }
+
+  private isInStructures(path: readonly PathSegment[]): boolean {
+    return String(path[0]).toLowerCase() === STRUCTURES_KEY;
   }
 
   /** Captured values are only bracket-checked by the walker, so JSON.parse is the real check. */
-  private parse(bytes: Uint8Array, path: string, offset: number): unknown {
+  private parseValue(bytes: Uint8Array, path: string, offset: number): unknown {
     try {
       return JSON.parse(this.decoder.decode(bytes));
     } catch (error) {

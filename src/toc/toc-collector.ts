@@ -15,8 +15,10 @@ const SUPPORTED_SCHEMES = new Set(['http', 'https', 's3']);
 const PLAN_SAMPLE_SIZE = 5;
 
 interface FileEntry {
-  file: TocFile;
-  planKeys: Set<string>;
+  url: string;
+  description?: string;
+  /** Insertion-ordered; plan objects are shared between files (see `internPlan`). */
+  plans: Set<TocPlan>;
 }
 
 /**
@@ -32,6 +34,8 @@ export class TocCollector {
   private readonly allowedAmounts = new Map<string, FileEntry>();
   private readonly warningCounts = new Map<string, number>();
   private readonly planSample = new Set<string>();
+  /** One object per distinct plan, so a plan listed beside thousands of files is stored once. */
+  private readonly knownPlans = new Map<string, TocPlan>();
   private structuresSeen = 0;
   private structuresSelected = 0;
   private reportingEntityName?: string;
@@ -86,8 +90,8 @@ export class TocCollector {
       );
     }
     return {
-      files: [...this.inNetwork.values()].map((entry) => entry.file),
-      allowedAmountFiles: [...this.allowedAmounts.values()].map((entry) => entry.file),
+      files: [...this.inNetwork.values()].map(toTocFile),
+      allowedAmountFiles: [...this.allowedAmounts.values()].map(toTocFile),
       warnings: [...this.warningCounts].map(([message, count]) => (count > 1 ? `${message} (${count} times)` : message)),
       reportingEntityName: this.reportingEntityName,
       structuresSeen: this.structuresSeen,
@@ -109,7 +113,7 @@ export class TocCollector {
       };
       const issuerName = textOf(fieldOf(item, 'issuer_name'));
       if (issuerName !== null) plan.issuer_name = issuerName;
-      plans.push(plan);
+      plans.push(this.includePlans ? this.internPlan(plan) : plan);
     }
     return plans;
   }
@@ -127,17 +131,20 @@ export class TocCollector {
     let known = target.get(url);
     if (!known) {
       const description = isObject(entry) ? textOf(fieldOf(entry, 'description')) : null;
-      known = { file: { url, plans: [] }, planKeys: new Set() };
-      if (description !== null) known.file.description = description;
+      known = { url, plans: new Set() };
+      if (description !== null) known.description = description;
       target.set(url, known);
     }
     if (!this.includePlans) return;
-    for (const plan of plans) {
-      const key = [plan.plan_id_type, plan.plan_id, plan.plan_name, plan.plan_market_type].join('\u0000');
-      if (known.planKeys.has(key)) continue;
-      known.planKeys.add(key);
-      known.file.plans.push(plan);
-    }
+    for (const plan of plans) known.plans.add(plan);
+  }
+
+  private internPlan(plan: TocPlan): TocPlan {
+    const key = [plan.plan_id_type, plan.plan_id, plan.plan_name, plan.plan_market_type, plan.issuer_name].join('\u0000');
+    const known = this.knownPlans.get(key);
+    if (known) return known;
+    this.knownPlans.set(key, plan);
+    return plan;
   }
 
   /** The URL to list, or null (with a warning) when no byte source could open it. */
@@ -171,6 +178,11 @@ export class TocCollector {
   private warn(message: string): void {
     this.warningCounts.set(message, (this.warningCounts.get(message) ?? 0) + 1);
   }
+}
+
+function toTocFile(entry: FileEntry): TocFile {
+  const plans = [...entry.plans];
+  return entry.description === undefined ? { url: entry.url, plans } : { url: entry.url, description: entry.description, plans };
 }
 
 export function describeFilters(filters: TocFilters): string {

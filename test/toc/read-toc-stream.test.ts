@@ -94,8 +94,25 @@ describe('readTocChunks', () => {
     const text = '{"reporting_structure":[{"reporting_plans":[]},{"in_network_files":[tru]}]}';
     await expect(urlsOf(encoder.encode(text))).rejects.toMatchObject({
       code: 'NPI_RATES_BAD_JSON',
-      message: expect.stringMatching(/^index\.json: invalid JSON in reporting_structure\[1\] \(starting at byte 47, decompressed\): /),
+      // The text after the colon is V8's own parse message.
+      message: expect.stringMatching(
+        /^index\.json: invalid JSON in reporting_structure\[1\] \(its first member starts at byte 67, decompressed\): \S/,
+      ),
     });
+  });
+
+  it('reads only the members it needs, whatever else a structure holds', async () => {
+    const text =
+      '{"reporting_structure":[{"notes":{"deep":[1,{"x":"]"}]},"reporting_plans":[{"plan_id":"7"}],' +
+      '"IN_NETWORK_FILES":[{"location":"https://x.test/a"}],"extra":"}"}]}';
+    for (const includePlans of [true, false]) {
+      const listing = await readTocChunks(chunksOf(encoder.encode(text)), 'index.json', {}, { includePlans });
+      expect(listing.files).toEqual([
+        { url: 'https://x.test/a', plans: includePlans ? [{ plan_name: null, plan_id: '7', plan_id_type: null, plan_market_type: null }] : [] },
+      ]);
+    }
+    const filtered = await readTocChunks(chunksOf(encoder.encode(text)), 'index.json', { planId: '7' }, { includePlans: false });
+    expect(filtered.files.map((file) => file.url)).toEqual(['https://x.test/a']);
   });
 
   it('reads a structure larger than its parse batch', async () => {

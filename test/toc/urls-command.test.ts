@@ -46,6 +46,15 @@ describe('npi-rates urls', () => {
     ]);
   });
 
+  it('writes the same text as JSON.stringify with two-space indent, file by file', async () => {
+    const result = await run('urls', '--toc-url', fixturePath('cms-v2.1-table-of-contents-sample.json'), '--json');
+    const files = JSON.parse(result.out) as unknown[];
+    expect(files).toHaveLength(3);
+    expect(result.out).toBe(`${JSON.stringify(files, null, 2)}\n`);
+    const empty = await run('urls', '--toc-url', fixturePath('cms-v2.1-table-of-contents-sample.json'), '--json', '--plan-id', '1');
+    expect(empty.out).toBe('[]\n');
+  });
+
   it('lists the allowed-amount files and writes them to a file with -o', async () => {
     const output = path.join(mkdtempSync(path.join(os.tmpdir(), 'npi-rates-urls-')), 'allowed.txt');
     const result = await run(

@@ -9,6 +9,7 @@ import { formatUtcSeconds, signedUrlExpiry } from '../../sources/signed-url.js';
 import { listInNetworkFiles } from '../../toc/list-in-network-files.js';
 import { parseTocFilters } from '../../toc/parse-toc-filters.js';
 import type { TocFile } from '../../toc/toc-types.js';
+import { writeLines, writeText } from '../../writers/write-text.js';
 
 interface UrlsFlags {
   tocUrl: string;
@@ -22,14 +23,16 @@ interface UrlsFlags {
 }
 
 /** Writes to a temp name and renames, so an interrupted run never leaves half a list under the real name. */
-async function writeTextFile(filePath: string, text: string): Promise<void> {
+async function writeFileAtomically(filePath: string, write: (out: NodeJS.WritableStream) => Promise<void>): Promise<void> {
   const tempPath = `${filePath}.partial-${process.pid}`;
   const file = createWriteStream(tempPath);
   try {
-    file.end(text);
+    await write(file);
+    file.end();
     await finished(file);
     await rename(tempPath, filePath);
   } catch (error) {
+    file.destroy();
     await rm(tempPath, { force: true });
     throw error;
   }
@@ -48,9 +51,25 @@ function expiredLinksWarning(files: TocFile[], nowMs: number): string | undefine
   );
 }
 
-export function formatUrlList(files: TocFile[], asJson: boolean): string {
-  if (asJson) return `${JSON.stringify(files, null, 2)}\n`;
-  return files.map((file) => `${file.url}\n`).join('');
+/**
+ * One URL a line, or a JSON array of { url, description, plans } written file by file: an
+ * unfiltered index can tie millions of plans to its files, more than one string may hold.
+ */
+export async function writeUrlList(files: TocFile[], asJson: boolean, out: NodeJS.WritableStream): Promise<void> {
+  if (!asJson) {
+    await writeLines(files, out, (file) => `${file.url}\n`);
+    return;
+  }
+  if (files.length === 0) {
+    await writeText(out, '[]\n');
+    return;
+  }
+  await writeText(out, '[\n');
+  await writeLines(files.entries(), out, ([index, file]) => {
+    const item = JSON.stringify(file, null, 2).replaceAll('\n', '\n  ');
+    return `  ${item}${index === files.length - 1 ? '\n' : ',\n'}`;
+  });
+  await writeText(out, ']\n');
 }
 
 async function listUrls(flags: UrlsFlags, io: CliIo): Promise<void> {
@@ -76,9 +95,9 @@ async function listUrls(flags: UrlsFlags, io: CliIo): Promise<void> {
   if (files.length === 0 && listing.structuresSelected > 0) warnings.push(`the selected reporting structures list no ${kind} files`);
   for (const warning of warnings) io.err.write(`warning: ${redactUrlsInText(warning)}\n`);
 
-  const text = formatUrlList(files, flags.json === true);
-  if (flags.output && flags.output !== '-') await writeTextFile(flags.output, text);
-  else io.out.write(text);
+  const asJson = flags.json === true;
+  if (flags.output && flags.output !== '-') await writeFileAtomically(flags.output, (out) => writeUrlList(files, asJson, out));
+  else await writeUrlList(files, asJson, io.out);
   io.err.write(
     `listed ${files.length} ${kind} files from ${listing.structuresSelected} of ${listing.structuresSeen} reporting structures` +
       `${flags.output && flags.output !== '-' ? ` -> ${flags.output}` : ''}\n`,
