@@ -4,73 +4,50 @@ import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import type { SearchOutput } from '../search/rate-row.js';
+import { writeCsv } from '../writers/csv-writer.js';
+import { writeJsonDocument } from '../writers/json-writer.js';
+import { writeNdjson } from '../writers/ndjson-writer.js';
+import { formatFromPath, type OutputFormat } from '../writers/output-format.js';
 import { isS3Uri, uploadFileToS3 } from '../cloud/s3-results.js';
 
 /**
- * Yields the same text as `JSON.stringify(document, null, 2)`, one row at a time, so a merged
- * output of millions of rows is written without one giant string in memory.
- */
-export function* searchOutputJsonPieces(document: SearchOutput): Generator<string> {
-  yield `{\n  "search_params": ${indent(JSON.stringify(document.search_params, null, 2), 2)},\n`;
-  yield* listPieces('results', document.results, ',\n');
-  yield* listPieces('errors', document.errors, ',\n');
-  yield* listPieces('warnings', document.warnings, '\n');
-  yield '}\n';
-}
-
-function* listPieces(name: string, items: readonly unknown[], after: string): Generator<string> {
-  if (items.length === 0) {
-    yield `  "${name}": []${after}`;
-    return;
-  }
-  yield `  "${name}": [\n`;
-  for (let index = 0; index < items.length; index += 1) {
-    const separator = index === items.length - 1 ? '\n' : ',\n';
-    yield `    ${indent(JSON.stringify(items[index], null, 2), 4)}${separator}`;
-  }
-  yield `  ]${after}`;
-}
-
-function indent(text: string, spaces: number): string {
-  return text.replaceAll('\n', `\n${' '.repeat(spaces)}`);
-}
-
-/**
- * Writes the document to `-` (the given stream), a local path (temp name, renamed when complete,
- * so a crash never leaves half a file under the real name) or an `s3://` URI (a local temp file,
- * then a multipart upload).
+ * Writes a (merged) search output in the format `search` would use for the same path (.csv,
+ * .ndjson/.jsonl, else the JSON document), to `-` (the given stream), a local path (temp name,
+ * renamed when complete, so a crash never leaves half a file under the real name) or an `s3://`
+ * URI (a local temp file, then a multipart upload).
  */
 export async function writeSearchOutput(
   document: SearchOutput,
   location: string,
   stdout: NodeJS.WritableStream,
   region?: string,
+  format: OutputFormat = formatFromPath(location),
 ): Promise<void> {
   if (location === '-') {
-    await writePieces(document, stdout);
+    await writeDocument(document, stdout, format);
     return;
   }
   if (isS3Uri(location)) {
     const tempDir = await mkdtemp(path.join(os.tmpdir(), 'npi-rates-merge-'));
     try {
-      const tempPath = path.join(tempDir, 'merged.json');
-      await writeFileAtomically(document, tempPath);
+      const tempPath = path.join(tempDir, 'merged');
+      await writeFileAtomically(document, tempPath, format);
       await uploadFileToS3(tempPath, location, region);
     } finally {
       await rm(tempDir, { recursive: true, force: true });
     }
     return;
   }
-  await writeFileAtomically(document, location);
+  await writeFileAtomically(document, location, format);
 }
 
-async function writeFileAtomically(document: SearchOutput, filePath: string): Promise<void> {
+async function writeFileAtomically(document: SearchOutput, filePath: string, format: OutputFormat): Promise<void> {
   const tempPath = `${filePath}.partial-${process.pid}`;
   const file = createWriteStream(tempPath);
   try {
-    await writePieces(document, file);
+    await writeDocument(document, file, format);
     file.end();
-    await once(file, 'finish');
+    await once(file, 'close');
     await rename(tempPath, filePath);
   } catch (error) {
     file.destroy();
@@ -79,8 +56,8 @@ async function writeFileAtomically(document: SearchOutput, filePath: string): Pr
   }
 }
 
-async function writePieces(document: SearchOutput, stream: NodeJS.WritableStream): Promise<void> {
-  for (const piece of searchOutputJsonPieces(document)) {
-    if (!stream.write(piece)) await once(stream, 'drain');
-  }
+async function writeDocument(document: SearchOutput, out: NodeJS.WritableStream, format: OutputFormat): Promise<void> {
+  if (format === 'csv') await writeCsv(document.results, out);
+  else if (format === 'ndjson') await writeNdjson(document.results, out);
+  else await writeJsonDocument(document.search_params, document.results, document.errors, document.warnings, out);
 }

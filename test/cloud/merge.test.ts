@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import type { RateRow, SearchOutput } from '../../src/search/rate-row.js';
 import { mergeSearchOutputs } from '../../src/merge/merge-search-outputs.js';
 import { parseSearchOutput } from '../../src/merge/read-search-output.js';
-import { searchOutputJsonPieces } from '../../src/merge/write-search-output.js';
 import { main } from '../../src/cli/main.js';
 import { NpiRatesError } from '../../src/shared/errors.js';
 import { captureIo } from './capture-io.js';
@@ -92,17 +91,6 @@ describe('parseSearchOutput', () => {
   });
 });
 
-describe('searchOutputJsonPieces', () => {
-  it('writes exactly what JSON.stringify with two-space indentation writes', () => {
-    const document = partial({ searched_files: 2 }, [row('a.json', '99213', 80), row('b.json', '99214', 95.5)], [
-      { source_file: 'c.json', message: 'HTTP 404' },
-    ]);
-    expect([...searchOutputJsonPieces(document)].join('')).toBe(`${JSON.stringify(document, null, 2)}\n`);
-    const empty = partial({}, []);
-    expect([...searchOutputJsonPieces(empty)].join('')).toBe(`${JSON.stringify(empty, null, 2)}\n`);
-  });
-});
-
 describe('npi-rates merge', () => {
   it('merges a folder of task results in natural order into one output file', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'merge-test-'));
@@ -130,6 +118,18 @@ describe('npi-rates merge', () => {
     const exitCode = await main(['node', 'npi-rates', 'merge', good, bad, '-o', '-'], io);
     expect(exitCode).toBe(2);
     expect(stderr()).toContain(`'${bad}' is not a search output document: 'search_params.searched_files' is missing or not a number`);
+  });
+
+  it('writes CSV when the output path ends in .csv, as search does', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'merge-test-'));
+    const file = path.join(dir, 'one.json');
+    await writeFile(file, JSON.stringify(partial({}, [row('a.json', '99213', 80)])));
+    const output = path.join(dir, 'merged.csv');
+    const { io } = captureIo();
+    expect(await main(['node', 'npi-rates', 'merge', file, '-o', output], io)).toBe(0);
+    const lines = (await readFile(output, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('99213');
   });
 
   it('writes to standard output with -o - and exits 1 when a merged part lists failed files', async () => {
