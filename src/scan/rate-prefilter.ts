@@ -11,6 +11,7 @@ import {
   isWhitespace,
 } from './bytes.js';
 import { asciiBytes, indexOfBytes } from './byte-search.js';
+import { PatternSearch } from './kernel/pattern-search.js';
 
 /** Above this many NPIs or TINs, per-pattern byte searches cost more than parsing candidates. */
 const MAX_PATTERNS = 16;
@@ -28,6 +29,9 @@ const LOCATION_PATTERNS = ['"location"', 'OCATION"'].map(asciiBytes);
 export class RatePrefilter {
   private readonly patterns: Uint8Array[];
   private readonly isPatternSearchUseful: boolean;
+  // The WebAssembly searches, when the runtime has them (undefined: plain indexOf per pattern).
+  private readonly patternKernel: PatternSearch | undefined;
+  private readonly groupsKeyKernel = PatternSearch.create([GROUPS_KEY]);
   /** Set once any negotiated rate named provider_references (decides the second pass). */
   sawReferencedRate = false;
 
@@ -37,6 +41,7 @@ export class RatePrefilter {
     const tinPatterns = [...target.tins].map((tin) => asciiBytes(tin.slice(-7)));
     this.patterns = [...npiPatterns, ...tinPatterns];
     this.isPatternSearchUseful = this.patterns.length <= MAX_PATTERNS;
+    this.patternKernel = this.isPatternSearchUseful ? PatternSearch.create(this.patterns) : undefined;
   }
 
   /** Could this provider_references element hold a wanted group (or a remote location)? */
@@ -53,7 +58,7 @@ export class RatePrefilter {
       if (useReferences && this.referencesHit(bytes, referencesAt + REFERENCES_KEY.length, table)) return true;
     }
     // The NPI or TIN digits are rarer than the key, so they are looked for first.
-    if (useInline && this.containsPattern(bytes) && indexOfBytes(bytes, GROUPS_KEY) >= 0) return true;
+    if (useInline && this.containsPattern(bytes) && this.containsGroupsKey(bytes)) return true;
     if (referencesAt < 0 && LOOSE_KEY_PATTERNS.some((p) => indexOfBytes(bytes, p) >= 0)) {
       if (!useReferences && !useInline) return false;
       this.sawReferencedRate = true;
@@ -62,8 +67,14 @@ export class RatePrefilter {
     return false;
   }
 
+  private containsGroupsKey(bytes: Uint8Array): boolean {
+    return this.groupsKeyKernel?.containsAny(bytes) ?? indexOfBytes(bytes, GROUPS_KEY) >= 0;
+  }
+
   private containsPattern(bytes: Uint8Array): boolean {
     if (!this.isPatternSearchUseful) return true;
+    const found = this.patternKernel?.containsAny(bytes);
+    if (found !== undefined) return found;
     for (const pattern of this.patterns) {
       if (indexOfBytes(bytes, pattern) >= 0) return true;
     }

@@ -1,4 +1,5 @@
 import { CONTAINER_END_WASM_BASE64 } from './container-end-wasm.js';
+import { instantiateKernel } from './load-kernel.js';
 
 /** Results of `find` other than an index (they mirror assembly/container-end.ts). */
 export const FOUND_NOTHING = -1;
@@ -13,24 +14,6 @@ interface KernelExports {
   innermostOpenBracket(): number;
   beginValue(openingBracket: number): void;
   findEnd(start: number, end: number): number;
-}
-
-/** The part of the WebAssembly global this file uses (the project's lib settings omit its types). */
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
-const webAssembly = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-let compiledKernel: object | null | undefined;
-
-function kernelModule(): object | null {
-  if (compiledKernel !== undefined) return compiledKernel;
-  const binary = Uint8Array.from(atob(CONTAINER_END_WASM_BASE64), (char) => char.charCodeAt(0));
-  // A runtime without WebAssembly SIMD128 keeps the walker's JavaScript loop.
-  compiledKernel = webAssembly?.validate(binary) ? new webAssembly.Module(binary) : null;
-  return compiledKernel;
 }
 
 /**
@@ -52,16 +35,15 @@ export class ContainerEndFinder {
 
   /** A finder, or undefined when this runtime cannot run the kernel. */
   static create(): ContainerEndFinder | undefined {
-    const module = kernelModule();
-    return module === null ? undefined : new ContainerEndFinder(module);
+    const kernel = instantiateKernel<KernelExports>(CONTAINER_END_WASM_BASE64);
+    return kernel === undefined ? undefined : new ContainerEndFinder(kernel);
   }
 
-  private constructor(module: object) {
-    const instance = new webAssembly!.Instance(module, {});
-    this.kernel = instance.exports as KernelExports;
-    this.memory = new Uint8Array(this.kernel.memory.buffer);
-    this.dataOffset = this.kernel.dataOffset();
-    this.windowBytes = this.kernel.windowBytes();
+  private constructor(kernel: KernelExports) {
+    this.kernel = kernel;
+    this.memory = new Uint8Array(kernel.memory.buffer);
+    this.dataOffset = kernel.dataOffset();
+    this.windowBytes = kernel.windowBytes();
   }
 
   /** Starts a container whose opening bracket ('{' or '[') was just read. */

@@ -1,0 +1,82 @@
+/**
+ * WebAssembly kernel for the rate prefilter: does a captured element contain any of a few byte
+ * patterns (the searched NPIs' digits, a key name)? Each pattern is looked for 16 positions at a
+ * time by comparing its first and last bytes with SIMD128; only positions where both match are
+ * compared in full. Replaces a Buffer.indexOf per pattern per element, whose call overhead
+ * dominated on elements of a few hundred bytes.
+ *
+ * Built by scripts/build-wasm.mjs into src/scan/kernel/pattern-search-wasm.ts; the TypeScript side
+ * is src/scan/kernel/pattern-search.ts. Memory layout (one 64 KiB page):
+ *   [0, 4096)                   up to 16 patterns, 256 bytes each: length, then the bytes
+ *   [HAYSTACK, + CAPACITY)      the bytes searched, copied in by the caller
+ *   [HAYSTACK + CAPACITY, +320) slack: loads may run past the end (positions are bounds-checked)
+ */
+
+const PATTERNS: usize = 0;
+const PATTERN_SLOT: usize = 256;
+const MAX_PATTERNS: i32 = 16;
+const HAYSTACK: usize = 4096;
+/** Larger haystacks are searched by the caller itself (native indexOf is fine at that size). */
+const CAPACITY: i32 = 56 * 1024;
+
+let patternCount: i32 = 0;
+
+export function haystackOffset(): i32 {
+  return HAYSTACK as i32;
+}
+
+export function haystackCapacity(): i32 {
+  return CAPACITY;
+}
+
+export function patternsOffset(): i32 {
+  return PATTERNS as i32;
+}
+
+/** Longest pattern the slots hold. */
+export function maxPatternBytes(): i32 {
+  return (PATTERN_SLOT as i32) - 1;
+}
+
+/** The caller has written `count` patterns (each 1-255 bytes) into their slots. */
+export function usePatterns(count: i32): void {
+  patternCount = count < MAX_PATTERNS ? count : MAX_PATTERNS;
+}
+
+/** Index of the first occurrence of the first pattern found in haystack[0, length), or -1. */
+export function findAny(length: i32): i32 {
+  for (let p = 0; p < patternCount; p++) {
+    const found = findPattern(PATTERNS + <usize>p * PATTERN_SLOT, length);
+    if (found >= 0) return found;
+  }
+  return -1;
+}
+
+function findPattern(slot: usize, length: i32): i32 {
+  const size = <i32>load<u8>(slot);
+  if (size == 0 || size > length) return -1;
+  const pattern = slot + 1;
+  const first = i8x16.splat(load<i8>(pattern));
+  const last = i8x16.splat(load<i8>(pattern + <usize>(size - 1)));
+  const lastStart = length - size; // the last position a whole pattern fits at
+  for (let i = 0; i <= lastStart; i += 16) {
+    const at = HAYSTACK + <usize>i;
+    const heads = i8x16.eq(v128.load(at), first);
+    const tails = i8x16.eq(v128.load(at + <usize>(size - 1)), last);
+    let candidates = i8x16.bitmask(v128.and(heads, tails));
+    while (candidates != 0) {
+      const position = i + ctz(candidates);
+      if (position > lastStart) break;
+      if (matchesAt(HAYSTACK + <usize>position, pattern, size)) return position;
+      candidates &= candidates - 1;
+    }
+  }
+  return -1;
+}
+
+function matchesAt(at: usize, pattern: usize, size: i32): bool {
+  for (let k = 1; k < size - 1; k++) {
+    if (load<u8>(at + <usize>k) != load<u8>(pattern + <usize>k)) return false;
+  }
+  return true;
+}
