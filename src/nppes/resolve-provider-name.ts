@@ -140,11 +140,11 @@ export async function resolveProviderName(query: ProviderNameQuery, options: Res
   const chosen = (positions: number[]) => positions.map((position) => Number(providers[position - 1].number));
 
   if (options.pick && options.pick.length > 0) {
-    const outOfRange = options.pick.filter((position) => position > providers.length);
+    const outOfRange = options.pick.filter((position) => !Number.isInteger(position) || position < 1 || position > providers.length);
     if (outOfRange.length > 0) {
       throw usageError(
         'NPI_RATES_BAD_PICK',
-        `--pick ${outOfRange.join(',')} is past the end of the ${providers.length} matches for ${describeQuery(query)}:\n${list}`,
+        `--pick ${outOfRange.join(',')} is not among the ${providers.length} matches for ${describeQuery(query)}:\n${list}`,
         `pick between 1 and ${providers.length}`,
       );
     }

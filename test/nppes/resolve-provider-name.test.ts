@@ -91,9 +91,18 @@ describe('resolveProviderName', () => {
     ).rejects.toMatchObject({
       code: 'NPI_RATES_BAD_PICK',
       message:
-        "--pick 2 is past the end of the 1 matches for 'Jane Doe' (in TX):\n" +
+        "--pick 2 is not among the 1 matches for 'Jane Doe' (in TX):\n" +
         '  1. 1000000046  JANE B DOE (NP)  NPI-1  Nurse Practitioner  AUSTIN, TX',
     });
+  });
+
+  it('refuses a --pick that is not a list position even when given as a raw number', async () => {
+    const { io } = terminal();
+    for (const pick of [0, Number.NaN, 1.5]) {
+      await expect(
+        resolveProviderName({ name: 'Jane Doe', state: 'TX' }, { interactive: false, io, pick: [pick], baseUrl: registry.url }),
+      ).rejects.toMatchObject({ code: 'NPI_RATES_BAD_PICK' });
+    }
   });
 
   it('says so when nothing matches', async () => {
