@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { scanBytes } from '../helpers/scan-bytes.js';
+
+/**
+ * Every schema shape and deviation the scanner accepts, on small documents written here, so a
+ * clone without ../shared still covers them. A, B and C are invented NPIs with valid check digits.
+ */
+const A = 1234567893;
+const B = 1245319599;
+const C = 1003000126;
+const encode = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
+const price = (rate: unknown, extra: Record<string, unknown> = {}) => ({
+  negotiated_type: 'negotiated',
+  negotiated_rate: rate,
+  expiration_date: '9999-12-31',
+  billing_class: 'professional',
+  ...extra,
+});
+const group = (npi: unknown, tin = '11-1000001') => ({ npi, tin: { type: 'ein', value: tin } });
+
+async function summary(document: unknown, search: { npis?: number[]; tins?: string[]; codes?: string[] }) {
+  const outcome = await scanBytes(encode(document), search, { chunkSize: 5 });
+  if (outcome.error) throw outcome.error;
+  return {
+    rows: outcome.rows.map((row) => `${row.billing_code} ${row.npi} ${row.tin.value} ${row.negotiated_rate}`).sort(),
+    warnings: outcome.warnings,
+    logs: outcome.logs,
+  };
+}
+
+describe('schema shapes', () => {
+  it('matches referenced groups when provider_references comes first (v2)', async () => {
+    const document = {
+      provider_references: [
+        { provider_group_id: 1, provider_groups: [group([A, B])] },
+        { provider_group_id: 2, provider_groups: [group([C], '11-1000002')] },
+      ],
+      in_network: [{ billing_code: '99213', negotiated_rates: [{ provider_references: [1, 2], negotiated_prices: [price(80)] }] }],
+    };
+    expect((await summary(document, { npis: [A, C] })).rows).toEqual(['99213 1003000126 11-1000002 80', '99213 1234567893 11-1000001 80']);
+  });
+
+  it('re-reads in_network when it comes before provider_references, and says so', async () => {
+    const document = {
+      in_network: [{ billing_code: '99213', negotiated_rates: [{ provider_references: [1], negotiated_prices: [price(80)] }] }],
+      provider_references: [{ provider_group_id: 1, provider_groups: [group([A])] }],
+    };
+    const result = await summary(document, { npis: [A] });
+    expect(result.rows).toEqual(['99213 1234567893 11-1000001 80']);
+    expect(result.logs).toHaveLength(1);
+  });
+
+  it('reads inline groups (v1) and the union of inline and referenced groups (hybrid)', async () => {
+    const document = {
+      provider_references: [{ provider_group_id: 3, provider_groups: [group([B], '11-1000002')] }],
+      in_network: [
+        {
+          billing_code: '99215',
+          negotiated_rates: [
+            { provider_groups: [group([A])], provider_references: [3], negotiated_prices: [price(175)] },
+            { provider_groups: [group([C], '11-1000003')], negotiated_prices: [price(181)] },
+          ],
+        },
+      ],
+    };
+    expect((await summary(document, { npis: [A, B, C] })).rows).toEqual([
+      '99215 1003000126 11-1000003 181',
+      '99215 1234567893 11-1000001 175',
+      '99215 1245319599 11-1000002 175',
+    ]);
+  });
+
+  it('takes every place a number may be a string: npi, group ids, references, rates', async () => {
+    const document = {
+      provider_references: [
+        { provider_group_id: '7', provider_groups: [{ npi: ` ${A} `, tin: { type: 'ein', value: '11-1000001' } }] },
+        { provider_group_id: 8.0, provider_groups: [{ npi: String(B), tin: { type: 'ein', value: 111000002 } }] },
+      ],
+      in_network: [
+        {
+          billing_code: 99213,
+          negotiated_rates: [
+            { provider_references: ['7'], negotiated_prices: [price('$1,200.50')] },
+            { provider_references: 8, negotiated_prices: price('64.25') },
+          ],
+        },
+      ],
+    };
+    expect((await summary(document, { npis: [A, B] })).rows).toEqual([
+      '99213 1234567893 11-1000001 1200.5',
+      '99213 1245319599 111000002 64.25',
+    ]);
+  });
+
+  it('takes single objects where arrays belong: provider_references, in_network, negotiated_rates, provider_groups', async () => {
+    const document = {
+      provider_references: { provider_group_id: 1, provider_groups: group(A) },
+      in_network: { billing_code: '93000', negotiated_rates: { provider_references: [1], negotiated_prices: [price(24.1)] } },
+    };
+    const result = await summary(document, { npis: [A] });
+    expect(result.rows).toEqual(['93000 1234567893 11-1000001 24.1']);
+    expect(result.warnings).toContain('in_network is a single object, read as one item');
+  });
+
+  it('reads keys in any order and in other capitalisations, and ignores unknown keys', async () => {
+    const text =
+      '\ufeff{"In_Network":[{"Negotiated_Rates":[{"negotiated_prices":[{"NEGOTIATED_RATE":5,"negotiated_type":"negotiated"}],' +
+      '"Provider_References":[1],"extra":{"deep":[1,2,{"x":"]"}]}}],"Billing_Code":"X1","unknown":[]}],' +
+      `"provider_references":[{"Provider_Group_Id":1,"Provider_Groups":[{"NPI":[${A}],"TIN":{"type":"ein","value":"1"}}]}]}`;
+    const result = await summary(text, { npis: [A] });
+    expect(result.rows).toEqual(['X1 1234567893 1 5']);
+    expect(result.warnings).toContain('non-standard key NPI (expected npi)');
+  });
+
+  it('keeps only the billing codes asked for with --code', async () => {
+    const document = {
+      provider_references: [{ provider_group_id: 1, provider_groups: [group([A])] }],
+      in_network: [
+        { billing_code_type: 'CPT', billing_code: '99213', negotiated_rates: [{ provider_references: [1], negotiated_prices: [price(1)] }] },
+        { billing_code_type: 'CPT', billing_code: '99214', negotiated_rates: [{ provider_references: [1], negotiated_prices: [price(2)] }] },
+        { negotiated_rates: [{ provider_references: [1], negotiated_prices: [price(3)] }], billing_code: '99213', billing_code_type: 'HCPCS' },
+      ],
+    };
+    expect((await summary(document, { npis: [A], codes: ['CPT:99213'] })).rows).toEqual(['99213 1234567893 11-1000001 1']);
+    expect((await summary(document, { npis: [A], codes: ['99213'] })).rows).toEqual([
+      '99213 1234567893 11-1000001 1',
+      '99213 1234567893 11-1000001 3',
+    ]);
+  });
+
+  it('finds TIN-only contracts (npi [0]) by TIN, with or without the dash', async () => {
+    const document = {
+      provider_references: [{ provider_group_id: 1, provider_groups: [{ npi: [0], tin: { type: 'ein', value: '111000009' } }] }],
+      in_network: [{ billing_code: '99214', negotiated_rates: [{ provider_references: [1], negotiated_prices: [price(120)] }] }],
+    };
+    expect((await summary(document, { tins: ['11-1000009'] })).rows).toEqual(['99214 0 111000009 120']);
+    expect((await summary(document, { npis: [A] })).rows).toEqual([]);
+  });
+
+  it('writes identical rows once with a count, and keeps rows that differ in any price field', async () => {
+    const document = {
+      provider_references: [{ provider_group_id: 1, provider_groups: [group([A])] }, { provider_group_id: 2, provider_groups: [group([A])] }],
+      in_network: [
+        {
+          billing_code: '45378',
+          negotiated_rates: [
+            { provider_references: [1, 2], negotiated_prices: [price(64)] },
+            { provider_references: [1], negotiated_prices: [price(64), price(64, { billing_code_modifier: ['26'] })] },
+          ],
+        },
+      ],
+    };
+    const outcome = await scanBytes(encode(document), { npis: [A] });
+    expect(outcome.rows.map((row) => [row.negotiated_rate, row.billing_code_modifier, row.occurrences])).toEqual([
+      [64, [], 3],
+      [64, ['26'], 1],
+    ]);
+  });
+});
