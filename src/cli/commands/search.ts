@@ -7,7 +7,7 @@ import type { CommandRegistration } from './index.js';
 import { createSearchProgress } from '../search-progress.js';
 import { parseNpiList } from '../../match/npi.js';
 import { makeSearchTarget } from '../../match/search-target.js';
-import { describeSearchedNpis, resolveProviderName } from '../../nppes/index.js';
+import { describeSearchedNpis, parsePickValues, resolveProviderName } from '../../nppes/index.js';
 import { runSearch } from '../../search/run-search.js';
 import { writeFinalOutput } from '../../search/final-output.js';
 import { readUrlList } from '../../search/url-list.js';
@@ -92,7 +92,7 @@ async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
     const chosen = await resolveProviderName(
       { name: flags.providerName, state: flags.state, city: flags.city, taxonomy: flags.taxonomy },
       {
-        pick: flags.pick.flatMap((value) => value.split(',')).map((value) => Number(value.trim())),
+        pick: flags.pick.length > 0 ? parsePickValues(flags.pick) : undefined,
         interactive: io.stdin.isTTY === true && io.err.isTTY === true,
         io,
       },
@@ -194,7 +194,7 @@ async function collectLocations(
   if (flags.urlsFile) locations.push(...(await readUrlList(flags.urlsFile, io.stdin)));
   if (flags.tocUrl) {
     const filters = parseTocFilters({ planId: flags.planId, planName: flags.planName, market: flags.market });
-    const listing = await listInNetworkFiles(flags.tocUrl, filters, sourceOptions);
+    const listing = await listInNetworkFiles(flags.tocUrl, filters, { ...sourceOptions, includePlans: false });
     for (const warning of listing.warnings) io.err.write(`warning: ${warning}\n`);
     io.err.write(`${redactUrl(flags.tocUrl)}: ${listing.files.length} in-network file(s) selected\n`);
     locations.push(...listing.files.map((file) => file.url));
