@@ -209,8 +209,11 @@ async function measureFile(file, meta, hasSearch, rounds, outDir, withWorkers) {
 
 async function measurePeers(file, options) {
   const modes = [
-    { label: 'this scanner: walker + WebAssembly kernel, capturing every rate', args: ['--mode', 'walker-rates', '--loop', 'wasm'] },
+    { label: "the search's scan (walker, prefilter, matching, rows), no CLI", args: ['--mode', 'mrf-search'] },
+    { label: 'walker + WebAssembly kernel, capturing every rate', args: ['--mode', 'walker-rates', '--loop', 'wasm'] },
     { label: 'the same walker with its plain-JS loop', args: ['--mode', 'walker-rates', '--loop', 'js'] },
+    { label: 'walker skipping the whole document: WebAssembly kernel alone', args: ['--mode', 'walker-skip', '--loop', 'wasm'] },
+    { label: 'walker skipping the whole document: plain-JS loop alone', args: ['--mode', 'walker-skip', '--loop', 'js'] },
     { label: 'JSON.parse of every in_network item (walker finds the items)', args: ['--mode', 'json-parse-items'] },
     { label: 'stream-json: parser + pick(in_network) + streamArray', args: ['--mode', 'stream-json'] },
   ];

@@ -10,6 +10,8 @@
  *   walker-skip        the walker skips the root value: the bare "find where this value ends" loop
  *   walker-rates       the walker captures every provider reference and every negotiated rate,
  *                      which is the walking a search does before its per-rate prefilter
+ *   mrf-search         the search's own scan (scanDocument: walker, prefilter, matching, rows) for
+ *                      the NPI in the file's .meta.json, without the CLI, its threads or output
  *   json-parse-items   the peers' way: capture every in_network item and JSON.parse it
  *   stream-json        the npm stream-json parser, picking in_network and assembling each item
  *   simdjson           the npm simdjson package's parse() of the whole document (it cannot stream;
@@ -124,6 +126,32 @@ async function runWalker(options, chunks, handlerFactory) {
   return { uncompressedBytes, values: counter.values };
 }
 
+async function runMrfSearch(options, chunks) {
+  const dist = resolve(options.dist);
+  const { scanDocument } = await import(pathToFileURL(join(dist, 'search', 'scan-document.js')).href);
+  const { makeSearchTarget } = await import(pathToFileURL(join(dist, 'match', 'search-target.js')).href);
+  const meta = JSON.parse(readFileSync(`${options.file}.meta.json`, 'utf8'));
+  let uncompressedBytes = 0;
+  const counted = (async function* (source) {
+    for await (const chunk of source) {
+      uncompressedBytes += chunk.length;
+      yield chunk;
+    }
+  })(chunks);
+  let rows = 0;
+  await scanDocument(counted, {
+    sourceName: options.file,
+    target: makeSearchTarget([Number(meta.npi)]),
+    fetchRemote: async (url) => {
+      throw new Error(`no remote references in synthetic files (asked for ${url})`);
+    },
+    events: { onRows: (found) => (rows += found.length), onWarning() {}, onMetadata() {}, onLog() {} },
+    reopen: async () => (options.source === 'memory' ? memoryChunks(options.file) : decompressedChunks(options.file, 'gunzip')),
+  });
+  if (rows !== meta.expectedRows) throw new Error(`found ${rows} rows, expected ${meta.expectedRows}`);
+  return { uncompressedBytes, values: rows };
+}
+
 async function runStreamJson(chunks) {
   const { parser } = await import('stream-json');
   const { pick } = await import('stream-json/filters/pick.js');
@@ -172,6 +200,7 @@ async function main() {
   if (options.mode === 'walker-skip') result = await runWalker(options, chunks, 'skip');
   else if (options.mode === 'walker-rates') result = await runWalker(options, chunks, makeRateCapturingHandler);
   else if (options.mode === 'json-parse-items') result = await runWalker(options, chunks, makeItemParsingHandler);
+  else if (options.mode === 'mrf-search') result = await runMrfSearch(options, chunks);
   else if (options.mode === 'stream-json') result = await runStreamJson(chunks);
   else if (options.mode === 'simdjson') result = await runSimdjson(options, chunks);
   else throw new Error(`unknown mode '${options.mode}'`);
