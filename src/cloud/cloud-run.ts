@@ -91,7 +91,7 @@ export async function runCloudJob(request: CloudRunRequest, io: CloudRunIo): Pro
   });
 
   try {
-    await controller.launchWaiting();
+    await controller.launchWaiting(io.signal);
   } catch (error) {
     // A refused RunTask (no permission, no cluster, bad subnet) ends the run: stop what started.
     const stopped = await controller.stopAll('npi-rates cloud-run could not launch every task').catch(() => []);
@@ -99,7 +99,7 @@ export async function runCloudJob(request: CloudRunRequest, io: CloudRunIo): Pro
     throw error;
   }
 
-  if (request.detach) {
+  if (request.detach && !io.signal?.aborted) {
     io.stdout.write(`${state.runId}\n`);
     io.say(`Detached. The tasks run on; retries and the merge happen when you attach:`);
     io.say(`  npi-rates cloud-run --attach ${state.runId} --s3-bucket ${state.bucket} --region ${state.region} -o ${request.output}`);

@@ -78,10 +78,11 @@ export class RunController {
   }
 
   /** Launches waiting chunks, up to the running-task limit, and saves the state. */
-  async launchWaiting(): Promise<void> {
+  async launchWaiting(signal?: AbortSignal): Promise<void> {
     const limit = this.state.maxRunningTasks > 0 ? this.state.maxRunningTasks : Number.POSITIVE_INFINITY;
     let live = this.state.chunks.filter((chunk) => chunk.status === 'pending' || chunk.status === 'running').length;
     for (const chunk of this.state.chunks) {
+      if (signal?.aborted) break;
       if (chunk.status !== 'waiting' || live >= limit) continue;
       const launched = await this.launchChunk(chunk);
       if (launched === 'quota') break;
@@ -91,7 +92,7 @@ export class RunController {
   }
 
   /** One round: read every live task's status, settle the stopped ones, launch what waits. */
-  async pollOnce(): Promise<void> {
+  async pollOnce(signal?: AbortSignal): Promise<void> {
     const live = this.state.chunks
       .map((chunk) => ({ chunk, attempt: liveAttempt(chunk) }))
       .filter((entry): entry is { chunk: ChunkState; attempt: TaskAttempt & { taskArn: string } } => Boolean(entry.attempt?.taskArn));
@@ -99,7 +100,7 @@ export class RunController {
     for (const [position, { chunk, attempt }] of live.entries()) {
       await this.applyStatus(chunk, attempt, statuses[position]);
     }
-    await this.launchWaiting();
+    await this.launchWaiting(signal);
     this.reportCounts();
   }
 
@@ -107,7 +108,7 @@ export class RunController {
   async watch(signal?: AbortSignal): Promise<void> {
     this.reportCounts();
     while (!signal?.aborted) {
-      await this.pollOnce();
+      await this.pollOnce(signal);
       if (this.isFinished()) break;
       await sleep(this.pollIntervalMs, signal);
     }

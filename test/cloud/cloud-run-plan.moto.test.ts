@@ -6,7 +6,8 @@ import { runCloudSetup } from '../../src/cloud/setup.js';
 import { listS3Objects } from '../../src/cloud/s3-results.js';
 import { useMoto } from './aws-test-env.js';
 import { captureIo } from './capture-io.js';
-import { writeUrlsFile } from './cloud-run-env.js';
+import path from 'node:path';
+import { REPO_ROOT, writeUrlsFile } from './cloud-run-env.js';
 
 let moto: Awaited<ReturnType<typeof useMoto>>;
 beforeAll(async () => {
@@ -72,5 +73,24 @@ describe('cloud-run --dry-run against moto', () => {
     expect(stderr).toContain('  task size: 2 vCPU, 4 GB memory, 100 GB disk (task definition npi-rates-worker:1, with --cpu/--memory overrides)');
     expect(stderr).toContain('  subnets:   subnet-a, subnet-b with public IPs');
     expect(stderr).not.toContain('default VPC');
+  });
+
+  it('takes the URLs from a table of contents, filtered by plan market', async () => {
+    const toc = path.join(REPO_ROOT, 'test', 'fixtures', 'cloud', 'toc.json');
+    const capture = captureIo();
+    const base = ['node', 'npi-rates', 'cloud-run', '--s3-bucket', 'npi-runs', '--npi', '1234567893', '--subnets', 'subnet-a', '--toc-url', toc, '--dry-run'];
+    expect(await main(base, capture.io), capture.stderr()).toBe(0);
+    expect(capture.stderr()).toContain('Plan for 3 URLs from the table of contents (2 of 2 plan structures):');
+    const filtered = captureIo();
+    expect(await main([...base, '--market', 'group'], filtered.io), filtered.stderr()).toBe(0);
+    expect(filtered.stderr()).toContain('Plan for 2 URLs from the table of contents (1 of 2 plan structures):');
+  });
+
+  it('refuses --attach together with a URL list', async () => {
+    const { file } = await writeUrlsFile(URLS);
+    const capture = captureIo();
+    const exitCode = await main(['node', 'npi-rates', 'cloud-run', '--s3-bucket', 'npi-runs', '--attach', 'run-20260101-000000-abcd', '--urls-file', file], capture.io);
+    expect(exitCode).toBe(2);
+    expect(capture.stderr()).toContain('error: --attach resumes a run that already has its NPIs and URLs; leave out --urls-file, --toc-url and --npi');
   });
 });

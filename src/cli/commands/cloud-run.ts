@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import type { CommandRegistration } from './index.js';
 import { usageError } from '../../shared/errors.js';
 import { parseNpiList } from '../../match/npi.js';
@@ -68,11 +69,20 @@ export const registerCloudRunCommand: CommandRegistration = (program, io, setExi
     .option('--attach <run-id>', 'resume watching, retrying and merging a run started earlier (from any machine)')
     .option('--dry-run', 'print the plan and a cost estimate; upload and launch nothing')
     .option('--estimate-minutes <n>', 'minutes each task is assumed to run, for the cost estimate', parsePositiveNumber('--estimate-minutes'), DEFAULT_ESTIMATE_MINUTES)
-    .action(async (flags: CloudRunFlags) => {
+    .action(async (flags: CloudRunFlags, command: Command) => {
       const bucket = checkBucketName(flags.s3Bucket);
       const region = resolveRegion(flags.region);
       const output = flags.output ?? defaultResultsFileName();
       const say = (line: string) => io.err.write(`${line}\n`);
+
+      if (flags.attach && (flags.urlsFile || flags.tocUrl || flags.npi.length > 0)) {
+        throw usageError(
+          'NPI_RATES_BAD_OPTION',
+          '--attach resumes a run that already has its NPIs and URLs; leave out --urls-file, --toc-url and --npi',
+        );
+      }
+      // On --attach, a --max-attempts left at its default must not overwrite the run's own setting.
+      const maxAttempts = flags.attach && command.getOptionValueSource('maxAttempts') === 'default' ? undefined : flags.maxAttempts;
 
       let npis: string[] | undefined;
       let urls: string[] | undefined;
@@ -108,7 +118,7 @@ export const registerCloudRunCommand: CommandRegistration = (program, io, setExi
             subnets: flags.subnets,
             securityGroups: flags.securityGroups,
             assignPublicIp: flags.publicIp,
-            maxAttempts: flags.maxAttempts,
+            maxAttempts,
             onDemandOnly: flags.onDemand,
             maxRunningTasks: flags.maxRunning,
             cpuUnits: size?.cpuUnits,
