@@ -3,25 +3,31 @@
  * a temporary folder and run from another one, with its own cache folder for the extracted worker.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './cloud-run-env.js';
 
 const run = promisify(execFile);
 let executable: string;
+let outDir: string;
 let cacheHome: string;
 let workDir: string;
 
 beforeAll(async () => {
-  const outDir = await mkdtemp(path.join(os.tmpdir(), 'npi-rates-binary-'));
+  outDir = await mkdtemp(path.join(os.tmpdir(), 'npi-rates-binary-'));
   await run('npm', ['run', 'build:binary', '--', '--out', outDir], { cwd: REPO_ROOT });
   executable = path.join(outDir, process.platform === 'win32' ? 'npi-rates.exe' : 'npi-rates');
   cacheHome = await mkdtemp(path.join(os.tmpdir(), 'npi-rates-cache-'));
   workDir = await mkdtemp(path.join(os.tmpdir(), 'npi-rates-cwd-'));
 }, 180_000);
+
+// The executable is a copy of node (about 100 MB): do not leave one behind per test run.
+afterAll(async () => {
+  for (const dir of [outDir, cacheHome, workDir]) if (dir) await rm(dir, { recursive: true, force: true });
+});
 
 function runBinary(...args: string[]) {
   return run(executable, args, { cwd: workDir, env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
