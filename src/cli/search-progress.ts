@@ -37,7 +37,10 @@ function lineProgress(err: NodeJS.WritableStream): RunEvents & { stop(): void } 
 
 function describeEnd(name: string, result: FileSearchResult, seconds: number): string {
   const size = `${(result.rawBytes / MIB).toFixed(1)} MiB`;
-  if (result.error) return `failed ${name} after ${size}: ${result.error.message}`;
+  if (result.error) {
+    const message = result.error.message.startsWith(name) ? result.error.message.slice(name.length).replace(/^:\s*/, '') : result.error.message;
+    return `failed ${name} after ${size}: ${message}`;
+  }
   const note = result.incomplete ? ' (incomplete: some provider groups could not be resolved)' : '';
   return `done ${name}: ${result.rowsFound} rates, ${size} in ${seconds.toFixed(1)} s${note}`;
 }
@@ -46,7 +49,7 @@ function barProgress(err: NodeJS.WritableStream): RunEvents & { stop(): void } {
   const multibar = new cliProgress.MultiBar(
     {
       stream: err as NodeJS.WritableStream & { isTTY: boolean } as never,
-      format: '{name} |{bar}| {value_mib}/{total_mib} MiB {rate} MiB/s ETA {eta_formatted} | {rows} rates',
+      format: '{name} |{bar}| {value_mib}/{total_mib} MiB {rate} MiB/s {eta_text} | {rows} rates',
       hideCursor: true,
       clearOnComplete: false,
       etaBuffer: 50,
@@ -59,7 +62,7 @@ function barProgress(err: NodeJS.WritableStream): RunEvents & { stop(): void } {
   let filesDone = 0;
   let filesTotal = 0;
   let rowsTotal = 0;
-  const totalBar = multibar.create(1, 0, { name: 'total', value_mib: '0', total_mib: '?', rate: '-', rows: 0 });
+  const totalBar = multibar.create(1, 0, { name: 'all files'.padEnd(40), rows: 0 }, { format: '{name} |{bar}| {value}/{total} files | {rows} rates' });
   const update = (name: string, progress: FileProgress) => {
     const bar = bars.get(name);
     if (!bar) return;
@@ -71,6 +74,7 @@ function barProgress(err: NodeJS.WritableStream): RunEvents & { stop(): void } {
       total_mib: progress.totalRawBytes ? (progress.totalRawBytes / MIB).toFixed(1) : '?',
       rate: (progress.rawBytes / MIB / seconds).toFixed(1),
       rows: progress.rowsFound,
+      eta_text: etaText(progress, seconds),
     });
   };
   return {
@@ -78,7 +82,7 @@ function barProgress(err: NodeJS.WritableStream): RunEvents & { stop(): void } {
       filesTotal = total;
       startedAt.set(name, Date.now());
       const label = name.length > 40 ? `...${name.slice(-37)}` : name.padEnd(40);
-      bars.set(name, multibar.create(1, 0, { name: label, value_mib: '0', total_mib: '?', rate: '-', rows: 0 }));
+      bars.set(name, multibar.create(1, 0, { name: label, value_mib: '0', total_mib: '?', rate: '-', rows: 0, eta_text: '' }));
       totalBar.setTotal(filesTotal);
     },
     onFileProgress: update,
@@ -86,8 +90,7 @@ function barProgress(err: NodeJS.WritableStream): RunEvents & { stop(): void } {
       filesDone++;
       rowsTotal += result.rowsFound;
       update(name, { rawBytes: result.rawBytes, totalRawBytes: result.rawBytes || 1, rowsFound: result.rowsFound });
-      totalBar.update(filesDone, { value_mib: String(filesDone), total_mib: `${filesTotal} files`, rate: '-', rows: rowsTotal });
-      if (result.error) multibar.log(`failed ${name}: ${result.error.message}\n`);
+      totalBar.update(filesDone, { rows: rowsTotal });
     },
     onLog(message) {
       multibar.log(`${message}\n`);
@@ -96,4 +99,12 @@ function barProgress(err: NodeJS.WritableStream): RunEvents & { stop(): void } {
       multibar.stop();
     },
   };
+}
+
+/** "ETA 2m05s" when the size is known and bytes are flowing, else nothing. */
+function etaText(progress: FileProgress, seconds: number): string {
+  if (!progress.totalRawBytes || progress.rawBytes === 0) return '';
+  const remaining = ((progress.totalRawBytes - progress.rawBytes) / progress.rawBytes) * seconds;
+  const minutes = Math.floor(remaining / 60);
+  return `ETA ${minutes}m${String(Math.round(remaining % 60)).padStart(2, '0')}s`;
 }

@@ -75,6 +75,7 @@ export class MrfScanner implements WalkerHandler {
   /** True when in_network was met before provider_references. */
   isInNetworkFirst = false;
   hasSeenReferences = false;
+  hasSeenInNetwork = false;
   rowsFound = 0;
 
   constructor(options: MrfScannerOptions) {
@@ -165,6 +166,7 @@ export class MrfScanner implements WalkerHandler {
     }
     if (key === 'in_network') {
       this.noteLayout(true);
+      this.hasSeenInNetwork = true;
       if (kind === 'array' || kind === 'object') {
         this.itemDepth = kind === 'array' ? 2 : 1;
         if (kind === 'object') this.options.events.onWarning('in_network is a single object, read as one item');

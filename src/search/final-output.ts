@@ -12,6 +12,8 @@ export interface FinalOutputOptions {
   journalPath: string;
   /** A local path, or '-' for `stdout`. */
   outputPath: string;
+  /** Write straight into outputPath (a device or FIFO) instead of a temporary file renamed over it. */
+  writeInPlace?: boolean;
   format: OutputFormat;
   stdout: NodeJS.WritableStream;
   params: Omit<SearchParams, 'searched_files' | 'matched_files'>;
@@ -26,6 +28,8 @@ export interface FinalOutputSummary {
   rows: number;
   failedFiles: number;
   incompleteFiles: number;
+  /** One line per failed or incomplete file, for the end of the log (the output may be CSV). */
+  problems: string[];
 }
 
 /**
@@ -42,9 +46,14 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
     rows: 0,
     failedFiles: [...files.values()].filter((file) => file.error).length,
     incompleteFiles: [...files.values()].filter((file) => file.incomplete && !file.error).length,
+    problems: [],
   };
   const { errors, warnings } = fileMessages(files.values());
   errors.push(...options.unfinishedErrors);
+  for (const error of errors) summary.problems.push(`error: ${error.message.startsWith(error.source_file) ? '' : `${error.source_file}: `}${error.message}`);
+  for (const file of files.values()) {
+    if (file.incomplete && !file.error) summary.problems.push(`incomplete: ${file.source_file}: some provider groups could not be resolved (see warnings)`);
+  }
   warnings.push(...options.runWarnings);
   const params: SearchParams = {
     ...options.params,
@@ -55,8 +64,11 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
   const rows = rowsWithFileFacts(options.journalPath, files, unfinished, summary);
 
   const isStdout = options.outputPath === '-';
+  const isInPlace = isStdout || options.writeInPlace === true;
   const temporaryPath = `${options.outputPath}.partial-${process.pid}`;
-  const out = isStdout ? options.stdout : createWriteStream(temporaryPath);
+  const out = isStdout
+    ? options.stdout
+    : createWriteStream(options.writeInPlace ? options.outputPath : temporaryPath);
   try {
     if (options.format === 'csv') await writeCsv(rows, out);
     else if (options.format === 'ndjson') await writeNdjson(rows, out);
@@ -64,10 +76,10 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
     if (!isStdout) {
       out.end();
       await once(out, 'close');
-      await rename(temporaryPath, options.outputPath);
+      if (!isInPlace) await rename(temporaryPath, options.outputPath);
     }
   } catch (error) {
-    if (!isStdout) await rm(temporaryPath, { force: true });
+    if (!isInPlace) await rm(temporaryPath, { force: true });
     throw error;
   }
   return summary;

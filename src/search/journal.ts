@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream, existsSync, type WriteStream } fro
 import { rename, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
+import { usageError } from '../shared/errors.js';
 import type { RateRow, SearchMessage } from './rate-row.js';
 
 /** How one file ended, as the journal records it once the file is finished. */
@@ -21,7 +22,13 @@ export interface RowsRecord {
   rows: RateRow[];
 }
 
-export type JournalRecord = FileRecord | RowsRecord;
+/** First record of a journal: what was searched for, so --resume never mixes two searches. */
+export interface RunRecord {
+  kind: 'run';
+  search: string;
+}
+
+export type JournalRecord = RunRecord | FileRecord | RowsRecord;
 
 /**
  * An append-only NDJSON log of a search, next to its output: rows as they are found and one
@@ -38,18 +45,30 @@ export class Journal {
    * Opens the journal for a new run. With `resume`, the records of files an earlier run
    * finished without error are kept (returned, so those files are skipped) and the rest dropped.
    */
-  static async open(path: string, resume: boolean): Promise<{ journal: Journal; finished: Set<string> }> {
+  static async open(
+    path: string,
+    resume: boolean,
+    search: string,
+  ): Promise<{ journal: Journal; finished: Set<string> }> {
     const finished = new Set<string>();
     if (resume && existsSync(path)) {
       const kept = `${path}.resume`;
       const records: JournalRecord[] = [];
       for await (const record of readJournal(path)) records.push(record);
+      const earlier = records.find((record): record is RunRecord => record.kind === 'run');
+      if (earlier && earlier.search !== search) {
+        throw usageError(
+          'NPI_RATES_RESUME_MISMATCH',
+          `--resume: the journal ${path} belongs to a different search (${earlier.search}; now ${search})`,
+          'run the same search again with --resume, or choose another -o, or drop --resume to start over',
+        );
+      }
       for (const record of records) {
         if (record.kind === 'file' && !record.error) finished.add(record.source_file);
       }
       const out = createWriteStream(kept);
       for (const record of records) {
-        if (finished.has(record.source_file)) out.write(`${JSON.stringify(record)}\n`);
+        if (record.kind !== 'run' && finished.has(record.source_file)) out.write(`${JSON.stringify(record)}\n`);
       }
       out.end();
       await once(out, 'close');
@@ -59,7 +78,9 @@ export class Journal {
     }
     const stream = createWriteStream(path, { flags: 'a' });
     await once(stream, 'open');
-    return { journal: new Journal(path, stream), finished };
+    const journal = new Journal(path, stream);
+    await journal.append({ kind: 'run', search });
+    return { journal, finished };
   }
 
   async append(record: JournalRecord): Promise<void> {

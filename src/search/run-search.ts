@@ -1,3 +1,5 @@
+import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SearchTarget } from '../match/search-target.js';
 import type { SourceOptions } from '../sources/open-source.js';
@@ -26,6 +28,8 @@ export interface SearchRunOptions {
   sourceOptions: Omit<SourceOptions, 'signal' | 'onBytes' | 'onNotice'>;
   journalPath: string;
   resume: boolean;
+  /** What is searched for, in words; --resume refuses a journal written for something else. */
+  searchDescription: string;
   /**
    * 'worker' runs each file in its own worker thread (needs the compiled dist/ files);
    * 'in-process' runs files on the calling thread, for library users and tests.
@@ -49,9 +53,9 @@ export interface SearchRunResult {
  * the journal as they arrive. One file failing never stops the others.
  */
 export async function runSearch(options: SearchRunOptions): Promise<SearchRunResult> {
-  const { journal, finished } = await Journal.open(options.journalPath, options.resume);
+  const { journal, finished } = await Journal.open(options.journalPath, options.resume, options.searchDescription);
   const remoteCache = new RemoteReferenceCache(options.sourceOptions);
-  const queue = [...new Set(options.locations)].filter((location) => !finished.has(redactUrl(location)));
+  const queue = uniqueLocations(options.locations).filter((location) => !finished.has(redactUrl(location)));
   const total = queue.length;
   const started = new Set<string>();
   const done = new Set<string>();
@@ -222,4 +226,32 @@ class WarningList {
     if (this.dropped > 0) messages.push(`${this.dropped} more distinct warnings not shown`);
     return messages;
   }
+}
+
+/**
+ * Each file once, however it was spelled: ./a.json, /abs/a.json and file:///abs/a.json are one
+ * file, and so are HTTP://Host/x and http://host/x. The first spelling is kept.
+ */
+export function uniqueLocations(locations: string[]): string[] {
+  const seen = new Set<string>();
+  const unique: string[] = [];
+  for (const location of locations) {
+    const key = canonicalLocation(location);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(location);
+  }
+  return unique;
+}
+
+function canonicalLocation(location: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+    try {
+      const url = new URL(location);
+      return url.protocol === 'file:' ? resolvePath(fileURLToPath(url)) : url.href;
+    } catch {
+      return location;
+    }
+  }
+  return resolvePath(location);
 }

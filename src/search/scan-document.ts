@@ -1,3 +1,4 @@
+import { NpiRatesError } from '../shared/errors.js';
 import { ReferenceTable, type RemoteFetcher } from '../match/reference-table.js';
 import { RowDeduper } from '../match/row-dedupe.js';
 import type { SearchTarget } from '../match/search-target.js';
@@ -57,6 +58,13 @@ export async function scanDocument(
   const walker = new JsonWalker(scanner, sourceName);
   await walkChunks(walker, decoded, () => table.settle());
   await table.settle();
+  if (!scanner.hasSeenInNetwork) {
+    throw new NpiRatesError(
+      'NPI_RATES_NOT_MRF',
+      `${sourceName}: no in_network array in this JSON document, so it holds no negotiated rates`,
+      { hint: 'is it a table of contents (use --toc-url) or an allowed-amounts file?' },
+    );
+  }
   let rowsFound = scanner.rowsFound;
   let decompressedBytes = walker.offset;
   const usedSecondPass = scanner.needsReferencesPass;

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, existsSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -313,5 +314,45 @@ describe('search: bad input and arguments', () => {
     expect(result.results).toHaveLength(3);
     expect(result.errors).toEqual([]);
     expect(existsSync(`${output}.journal.ndjson`)).toBe(false);
+  });
+
+  it('fails a JSON document without in_network (a table of contents given to --url) with a hint', async () => {
+    const toc = join(workDir, 'toc.json');
+    writeFileSync(toc, '{"reporting_entity_name": "x", "reporting_structure": []}');
+    const run = await runCli(['search', '--npi', '1234567893', '--url', toc, '-o', '-', '--no-progress', '--no-lookup']);
+    expect(run.code).toBe(1);
+    const output = JSON.parse(run.stdout) as SearchOutput;
+    expect(output.errors[0].message).toBe(`${toc}: no in_network array in this JSON document, so it holds no negotiated rates (is it a table of contents (use --toc-url) or an allowed-amounts file?)`);
+  });
+
+  it('searches one file once however its location is spelled', async () => {
+    const run = await runCli(
+      ['search', '--npi', '1234567893', '--url', 'samples/in-network-sample.json.gz', '--url', './samples/in-network-sample.json.gz',
+        '--url', `file://${sample}`, '--url', sample, '-o', '-', '--no-progress', '--no-lookup'],
+    );
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as SearchOutput).search_params.searched_files).toBe(1);
+  });
+
+  it('--resume refuses a journal written for other NPIs', async () => {
+    const output = join(workDir, 'mismatch.json');
+    server.serve('/mismatch/bad.json', { body: Buffer.from('{"in_network": [') });
+    await runCli(['search', '--npi', '1245319599', '--url', sample, '--url', server.url('/mismatch/bad.json'), '-o', output, '--no-progress', '--no-lookup']);
+    const run = await runCli(['search', '--npi', '1234567893', '--url', sample, '-o', output, '--no-progress', '--no-lookup', '--resume']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('belongs to a different search (npi 1245319599; now npi 1234567893)');
+  });
+
+  it('writes into a named pipe in place instead of replacing it', async () => {
+    const fifo = join(workDir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const reader = new Promise<string>((resolveRead) => {
+      let text = '';
+      createReadStream(fifo).on('data', (chunk) => (text += chunk.toString())).on('end', () => resolveRead(text));
+    });
+    const run = await runCli(['search', '--npi', '1234567893', '--url', sample, '-o', fifo, '--no-progress', '--no-lookup']);
+    expect(run.code).toBe(0);
+    expect((JSON.parse(await reader) as SearchOutput).results).toHaveLength(3);
+    expect(statSync(fifo).isFIFO()).toBe(true);
   });
 });

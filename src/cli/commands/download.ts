@@ -82,6 +82,9 @@ async function download(location: string, flags: DownloadFlags, io: CliIo): Prom
       await copyChunks(decoded, io.out, controller.signal);
     } else {
       const file = createWriteStream(tempPath);
+      // A failed read destroys the file stream mid-write; that late error must not crash the process,
+      // the read error that caused it is the one reported.
+      file.on('error', () => {});
       try {
         const bytes = await copyChunks(decoded, file, controller.signal);
         file.end();

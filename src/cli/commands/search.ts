@@ -107,7 +107,8 @@ async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
   const outputPath = flags.output ?? defaultOutputName(new Date());
   const format = chooseFormat(flags.format, outputPath);
   const localOutput = outputPath.startsWith('s3://') ? join(tmpdir(), `npi-rates-${process.pid}-output`) : outputPath;
-  if (localOutput !== '-') await checkWritable(localOutput);
+  const isSpecialOutput = localOutput !== '-' && (await checkWritable(localOutput)) === 'special';
+  const journalPath = journalPathFor(outputPath, localOutput, isSpecialOutput);
   const sourceOptions = {
     connections: optionalCount(flags.connections, '--connections', 1),
     retries: optionalCount(flags.retries, '--retries', 0),
@@ -132,8 +133,9 @@ async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
       target,
       workers: chooseWorkers(flags.workers, locations.length),
       sourceOptions,
-      journalPath: journalPathFor(outputPath, localOutput),
+      journalPath,
       resume: flags.resume === true,
+      searchDescription: describeSearch(npis, flags.tin, codes),
       isolation: import.meta.url.endsWith('.ts') ? 'in-process' : 'worker',
       events: progress,
       signal: abort.signal,
@@ -145,10 +147,10 @@ async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
   if (run.resumedFiles.length > 0) {
     io.err.write(`resumed: ${run.resumedFiles.length} file(s) already searched by an earlier run were skipped\n`);
   }
-  const journalPath = journalPathFor(outputPath, localOutput);
   const summary = await writeFinalOutput({
     journalPath,
     outputPath: localOutput,
+    writeInPlace: isSpecialOutput,
     format,
     stdout: io.out,
     params: {
@@ -169,6 +171,7 @@ async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
   // The journal is what --resume needs; once everything succeeded it has served its purpose.
   if (!hasProblems && !run.interrupted) await rm(journalPath, { force: true });
 
+  for (const failure of summary.problems) io.err.write(`${failure}\n`);
   if (registryHeader) {
     const description = await registryHeader;
     if (description.warning) io.err.write(`note: ${description.warning}\n`);
@@ -246,25 +249,45 @@ function optionalCount(value: string | undefined, name: string, minimum: number)
   return count;
 }
 
-/** Refuses an output that cannot be written before any download starts. */
-async function checkWritable(path: string): Promise<void> {
+/**
+ * Refuses an output that cannot be written before any download starts. Returns 'special' for a
+ * device or FIFO (/dev/null, a named pipe), which is written in place, never replaced.
+ */
+async function checkWritable(path: string): Promise<'file' | 'special'> {
   const absolute = resolve(path);
-  const existing = await stat(absolute).catch(() => undefined);
-  try {
-    if (existing?.isDirectory()) throw new Error('it is a directory');
-    await access(existing ? absolute : dirname(absolute), constants.W_OK);
-  } catch (error) {
-    throw usageError(
+  const refuse = (reason: string) =>
+    usageError(
       'NPI_RATES_OUTPUT_UNWRITABLE',
-      `cannot write the output ${path}: ${(error as Error).message}`,
+      `cannot write the output ${path}: ${reason}`,
       'choose another -o path (a folder you can write to), or -o - for standard output',
     );
+  const existing = await stat(absolute).catch(() => undefined);
+  if (existing?.isDirectory()) throw refuse('it is a directory');
+  if (existing && !existing.isFile()) {
+    await access(absolute, constants.W_OK).catch(() => {
+      throw refuse('permission denied');
+    });
+    return 'special';
   }
+  const parent = await stat(dirname(absolute)).catch(() => undefined);
+  if (!parent) throw refuse(`the folder ${dirname(absolute)} does not exist`);
+  if (!parent.isDirectory()) throw refuse(`${dirname(absolute)} is not a folder`);
+  await access(existing ? absolute : dirname(absolute), constants.W_OK).catch(() => {
+    throw refuse('permission denied');
+  });
+  return 'file';
 }
 
-/** The journal sits next to a local output; stdout and s3 outputs keep theirs in the temp folder. */
-function journalPathFor(outputPath: string, localOutput: string): string {
-  if (outputPath === '-' || outputPath.startsWith('s3://')) {
+function describeSearch(npis: number[], tins: string[], codes: string[]): string {
+  const parts = [`npi ${npis.join(',') || '-'}`];
+  if (tins.length > 0) parts.push(`tin ${tins.join(',')}`);
+  if (codes.length > 0) parts.push(`code ${codes.join(',')}`);
+  return parts.join('; ');
+}
+
+/** The journal sits next to a local output; stdout, device and s3 outputs keep theirs in the temp folder. */
+function journalPathFor(outputPath: string, localOutput: string, isSpecialOutput: boolean): string {
+  if (outputPath === '-' || outputPath.startsWith('s3://') || isSpecialOutput) {
     const key = createHash('sha256').update(resolve(outputPath)).digest('hex').slice(0, 12);
     return join(tmpdir(), `npi-rates-${outputPath === '-' ? `stdout-${process.pid}` : key}.journal.ndjson`);
   }
