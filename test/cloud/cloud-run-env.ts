@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,8 +33,21 @@ export async function stopFakeFargate(fake: FakeEcsServer | undefined): Promise<
   await fake?.close();
 }
 
+const temporaryDirs: string[] = [];
+
+/** A temporary folder removed by `removeTemporaryDirs` (call it in afterAll). */
+export async function makeTemporaryDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  temporaryDirs.push(dir);
+  return dir;
+}
+
+export async function removeTemporaryDirs(): Promise<void> {
+  for (const dir of temporaryDirs.splice(0)) await rm(dir, { recursive: true, force: true });
+}
+
 export async function writeUrlsFile(urls: string[]): Promise<{ dir: string; file: string }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cloud-run-test-'));
+  const dir = await makeTemporaryDir('cloud-run-test-');
   const file = path.join(dir, 'urls.txt');
   await writeFile(file, `# test URLs\n${urls.join('\n')}\n`);
   return { dir, file };

@@ -7,13 +7,14 @@ import { listS3Objects } from '../../src/cloud/s3-results.js';
 import { useMoto } from './aws-test-env.js';
 import { captureIo } from './capture-io.js';
 import path from 'node:path';
-import { REPO_ROOT, writeUrlsFile } from './cloud-run-env.js';
+import { REPO_ROOT, writeUrlsFile, removeTemporaryDirs } from './cloud-run-env.js';
 
 let moto: Awaited<ReturnType<typeof useMoto>>;
 beforeAll(async () => {
   moto = await useMoto();
 });
 afterAll(async () => {
+  await removeTemporaryDirs();
   await moto.stop();
 });
 beforeEach(async () => {

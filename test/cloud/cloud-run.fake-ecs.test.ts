@@ -14,7 +14,7 @@ import type { SearchOutput } from '../../src/search/rate-row.js';
 import type { FakeEcsServer } from '../helpers/fake-ecs-server.js';
 import { useMoto } from './aws-test-env.js';
 import { captureIo } from './capture-io.js';
-import { BUCKET, chunkOf, startFakeFargate, stopFakeFargate, STUB_BIN, writeUrlsFile } from './cloud-run-env.js';
+import { BUCKET, chunkOf, startFakeFargate, stopFakeFargate, STUB_BIN, writeUrlsFile, removeTemporaryDirs } from './cloud-run-env.js';
 
 let moto: Awaited<ReturnType<typeof useMoto>>;
 let fake: FakeEcsServer | undefined;
@@ -23,6 +23,7 @@ beforeAll(async () => {
   moto = await useMoto();
 });
 afterAll(async () => {
+  await removeTemporaryDirs();
   await moto.stop();
 });
 beforeEach(async () => {

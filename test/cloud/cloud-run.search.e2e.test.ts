@@ -5,8 +5,7 @@
  * same files, also when one task is killed mid-download by a Spot interruption and retried.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -16,7 +15,7 @@ import type { FakeEcsServer } from '../helpers/fake-ecs-server.js';
 import { runCli } from '../helpers/run-cli.js';
 import { useMoto } from './aws-test-env.js';
 import { captureIo } from './capture-io.js';
-import { BUCKET, chunkOf, REPO_ROOT, startFakeFargate, stopFakeFargate, writeUrlsFile } from './cloud-run-env.js';
+import { BUCKET, chunkOf, REPO_ROOT, startFakeFargate, stopFakeFargate, writeUrlsFile, makeTemporaryDir, removeTemporaryDirs } from './cloud-run-env.js';
 import { startMrfServer, type MrfServer } from './mrf-http-server.js';
 
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'cloud');
@@ -35,12 +34,13 @@ beforeAll(async () => {
     throw new Error('dist/ has no search command: run `npm run build` first (npm test does)');
   }
   moto = await useMoto();
-  binDir = await mkdtemp(path.join(os.tmpdir(), 'npi-rates-bin-'));
+  binDir = await makeTemporaryDir('npi-rates-bin-');
   await writeFile(path.join(binDir, 'npi-rates'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(REPO_ROOT, 'bin', 'npi-rates.js')}" "$@"\n`);
   await chmod(path.join(binDir, 'npi-rates'), 0o755);
   Object.assign(process.env, NO_REGISTRY);
 });
 afterAll(async () => {
+  await removeTemporaryDirs();
   delete process.env.NPI_RATES_NPPES_URL;
   await moto?.stop();
 });

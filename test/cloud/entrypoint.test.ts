@@ -3,22 +3,23 @@
  * gets on its own line, so quoting mistakes (a split argument) show.
  */
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ENTRYPOINT } from './cloud-run-env.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENTRYPOINT, makeTemporaryDir, removeTemporaryDirs } from './cloud-run-env.js';
 
 const run = promisify(execFile);
 let stubDir: string;
 
 beforeAll(async () => {
-  stubDir = await mkdtemp(path.join(os.tmpdir(), 'entrypoint-stub-'));
+  stubDir = await makeTemporaryDir('entrypoint-stub-');
   const stub = path.join(stubDir, 'npi-rates');
   await writeFile(stub, '#!/bin/sh\nfor argument in "$@"; do printf \'<%s>\\n\' "$argument"; done\n');
   await chmod(stub, 0o755);
 });
+
+afterAll(removeTemporaryDirs);
 
 async function entrypoint(args: string[], environment: Record<string, string> = {}): Promise<string[]> {
   const { stdout } = await run('sh', [ENTRYPOINT, ...args], {

@@ -1,13 +1,13 @@
-import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { RateRow, SearchOutput } from '../../src/search/rate-row.js';
 import { mergeSearchOutputs } from '../../src/merge/merge-search-outputs.js';
 import { parseSearchOutput } from '../../src/merge/read-search-output.js';
 import { main } from '../../src/cli/main.js';
 import { NpiRatesError } from '../../src/shared/errors.js';
 import { captureIo } from './capture-io.js';
+import { makeTemporaryDir, removeTemporaryDirs } from './cloud-run-env.js';
 
 function row(sourceFile: string, billingCode: string, rate: number): RateRow {
   return {
@@ -36,6 +36,8 @@ function partial(overrides: Partial<SearchOutput['search_params']>, rows: RateRo
     warnings: [],
   };
 }
+
+afterAll(removeTemporaryDirs);
 
 describe('mergeSearchOutputs', () => {
   it('sums file counts, keeps the longest duration and concatenates rows, errors and warnings in order', () => {
@@ -93,7 +95,7 @@ describe('parseSearchOutput', () => {
 
 describe('npi-rates merge', () => {
   it('merges a folder of task results in natural order into one output file', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'merge-test-'));
+    const dir = await makeTemporaryDir('merge-test-');
     await mkdir(path.join(dir, 'results'));
     await writeFile(path.join(dir, 'results', 'task-10.json'), JSON.stringify(partial({}, [row('j.json', '10', 10)])));
     await writeFile(path.join(dir, 'results', 'task-2.json'), JSON.stringify(partial({}, [row('b.json', '2', 2)])));
@@ -109,7 +111,7 @@ describe('npi-rates merge', () => {
   });
 
   it('exits 2 and names the file when one input is not a search output', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'merge-test-'));
+    const dir = await makeTemporaryDir('merge-test-');
     const good = path.join(dir, 'good.json');
     const bad = path.join(dir, 'bad.json');
     await writeFile(good, JSON.stringify(partial({}, [])));
@@ -121,7 +123,7 @@ describe('npi-rates merge', () => {
   });
 
   it('writes CSV when the output path ends in .csv, as search does', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'merge-test-'));
+    const dir = await makeTemporaryDir('merge-test-');
     const file = path.join(dir, 'one.json');
     await writeFile(file, JSON.stringify(partial({}, [row('a.json', '99213', 80)])));
     const output = path.join(dir, 'merged.csv');
@@ -133,7 +135,7 @@ describe('npi-rates merge', () => {
   });
 
   it('writes to standard output with -o - and exits 1 when a merged part lists failed files', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'merge-test-'));
+    const dir = await makeTemporaryDir('merge-test-');
     const file = path.join(dir, 'one.json');
     await writeFile(file, JSON.stringify(partial({}, [], [{ source_file: 'x.json.gz', message: 'HTTP 403' }])));
     const { io, stdout } = captureIo();

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
@@ -17,12 +16,14 @@ import {
 import type { SearchOutput } from '../../src/search/rate-row.js';
 import { useMoto } from './aws-test-env.js';
 import { captureIo } from './capture-io.js';
+import { makeTemporaryDir, removeTemporaryDirs } from './cloud-run-env.js';
 
 let moto: Awaited<ReturnType<typeof useMoto>>;
 beforeAll(async () => {
   moto = await useMoto();
 });
 afterAll(async () => {
+  await removeTemporaryDirs();
   await moto.stop();
 });
 beforeEach(async () => {
@@ -53,7 +54,7 @@ describe('S3 helpers against moto', () => {
   });
 
   it('uploads a 40 MB file in several multipart parts and reads it back byte for byte', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 's3-test-'));
+    const dir = await makeTemporaryDir('s3-test-');
     const local = path.join(dir, 'big.json');
     const line = `${JSON.stringify({ filler: 'x'.repeat(1000) })}\n`;
     const text = line.repeat(Math.ceil((40 * 1024 * 1024) / line.length));
@@ -72,7 +73,7 @@ describe('S3 helpers against moto', () => {
     await writeS3Text('s3://results-bucket/run-1/results/task-2.json', '{"b":2}');
     await writeS3Text('s3://results-bucket/run-1/urls/chunk-1.txt', 'https://x\n');
     await writeS3Text('s3://results-bucket/run-10/results/task-1.json', 'not this run');
-    const dir = await mkdtemp(path.join(os.tmpdir(), 's3-test-'));
+    const dir = await makeTemporaryDir('s3-test-');
     const paths = await downloadS3Prefix('s3://results-bucket/run-1/', dir);
     expect(paths.map((local) => path.relative(dir, local))).toEqual(['results/task-1.json', 'results/task-2.json', 'urls/chunk-1.txt']);
     expect(await readFile(path.join(dir, 'results', 'task-2.json'), 'utf8')).toBe('{"b":2}');
