@@ -56,10 +56,8 @@ export interface CloudRunResult {
   state?: RunState;
 }
 
-export const DEFAULT_URLS_PER_TASK = 5;
-export const DEFAULT_WORKERS_PER_TASK = 2;
-export const DEFAULT_MAX_ATTEMPTS = 3;
-export const DEFAULT_ESTIMATE_MINUTES = 30;
+import { DEFAULT_ESTIMATE_MINUTES, DEFAULT_MAX_ATTEMPTS, DEFAULT_URLS_PER_TASK, DEFAULT_WORKERS_PER_TASK } from './run-defaults.js';
+export { DEFAULT_ESTIMATE_MINUTES, DEFAULT_MAX_ATTEMPTS, DEFAULT_URLS_PER_TASK, DEFAULT_WORKERS_PER_TASK };
 
 /**
  * The cloud-run workflow: plan (and with --dry-run stop there), upload the URL chunks, launch a

@@ -33,15 +33,15 @@ export function dedupe(locations: string[]): string[] {
   return [...new Set(locations)];
 }
 
-/** Reads a URL list from a local file, `-` (standard input) or s3://. */
-export async function readUrlList(location: string, stdin: NodeJS.ReadableStream): Promise<string[]> {
+/** Reads a URL list from a local file, `-` (standard input) or s3://; an empty list is refused. */
+export async function readUrlList(location: string, stdin: NodeJS.ReadableStream, region?: string): Promise<string[]> {
   let text: string;
   try {
     if (location === '-') text = await readAll(stdin);
     else if (location.startsWith('s3://')) {
       // The AWS SDK is loaded only when an s3:// list is asked for.
       const { readS3Text } = await import('../cloud/s3-results.js');
-      text = await readS3Text(location);
+      text = await readS3Text(location, region);
     }
     else text = await readFile(location, 'utf8');
   } catch (error) {
@@ -52,7 +52,15 @@ export async function readUrlList(location: string, stdin: NodeJS.ReadableStream
       'check the path, or pass - to read the list from standard input',
     );
   }
-  return parseUrlList(text, location === '-' ? 'standard input' : location);
+  const urls = parseUrlList(text, location === '-' ? 'standard input' : location);
+  if (urls.length === 0) {
+    throw usageError(
+      'NPI_RATES_BAD_URL_LIST',
+      `--urls-file ${location} lists no URLs`,
+      'put one URL per line (lines starting with # are ignored)',
+    );
+  }
+  return urls;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

@@ -4,7 +4,8 @@ import { planRun } from '../../src/cloud/run-plan.js';
 import { newRunId } from '../../src/cloud/run-state.js';
 import { classifyStoppedTask } from '../../src/cloud/task-outcome.js';
 import { DEFAULT_TASK_SIZE, taskSizeFromFlags } from '../../src/cloud/task-size.js';
-import { chunkUrls, parseUrlList } from '../../src/cloud/url-list.js';
+import { chunkUrls } from '../../src/cloud/url-list.js';
+import { parseUrlList } from '../../src/search/url-list.js';
 import { samePolicy, taskRoleS3Policy } from '../../src/cloud/iam-policies.js';
 
 describe('URL lists', () => {
@@ -15,7 +16,7 @@ describe('URL lists', () => {
 
   it('accepts a JSON array of URLs and refuses a JSON array of something else', () => {
     expect(parseUrlList('["https://a/1", "https://a/2"]', 'u.json')).toEqual(['https://a/1', 'https://a/2']);
-    expect(() => parseUrlList('[1, 2]', 'u.json')).toThrowError("'u.json' is a JSON value but not an array of URL strings");
+    expect(() => parseUrlList('[1, 2]', 'u.json')).toThrowError('u.json: the JSON array must hold only URL strings');
   });
 
   it('cuts the list into consecutive chunks, the last one shorter', () => {

@@ -8,10 +8,9 @@ import {
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_URLS_PER_TASK,
   DEFAULT_WORKERS_PER_TASK,
-  runCloudJob,
-} from '../../cloud/cloud-run.js';
+} from '../../cloud/run-defaults.js';
 import { taskSizeFromFlags } from '../../cloud/task-size.js';
-import { readUrlList } from '../../cloud/url-list.js';
+import { readUrlList } from '../../search/url-list.js';
 import { defaultResultsFileName } from '../../merge/default-output-name.js';
 
 interface CloudRunFlags {
@@ -105,6 +104,8 @@ export const registerCloudRunCommand: CommandRegistration = (program, io, setExi
       };
       process.once('SIGINT', onSigint);
       try {
+        // The AWS SDK loads only when a cloud command runs, not on every start of the CLI.
+        const { runCloudJob } = await import('../../cloud/cloud-run.js');
         const result = await runCloudJob(
           {
             bucket,

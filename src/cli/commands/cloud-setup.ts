@@ -1,7 +1,6 @@
 import type { CommandRegistration } from './index.js';
 import { checkBucketName, parsePositiveInteger, parsePositiveNumber, resolveRegion } from '../../cloud/cli-options.js';
 import { formatReportLine } from '../../cloud/resource-report.js';
-import { imagePushInstructions, runCloudSetup } from '../../cloud/setup.js';
 import { describeTaskSize, taskSizeFromFlags } from '../../cloud/task-size.js';
 
 interface CloudSetupFlags {
@@ -29,6 +28,7 @@ export const registerCloudSetupCommand: CommandRegistration = (program, io) => {
       const size = taskSizeFromFlags(flags.cpu, flags.memory, flags.storage);
       io.err.write(`cloud-setup in ${region}, tasks of ${describeTaskSize(size)}:\n`);
 
+      const { imagePushInstructions, runCloudSetup } = await import('../../cloud/setup.js');
       const result = await runCloudSetup({
         bucket,
         region,

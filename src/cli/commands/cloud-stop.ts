@@ -1,6 +1,5 @@
 import type { CommandRegistration } from './index.js';
 import { checkBucketName, resolveRegion } from '../../cloud/cli-options.js';
-import { stopCloudRun } from '../../cloud/cloud-stop.js';
 
 interface CloudStopFlags {
   s3Bucket: string;
@@ -17,6 +16,7 @@ export const registerCloudStopCommand: CommandRegistration = (program, io) => {
     .action(async (runId: string, flags: CloudStopFlags) => {
       const bucket = checkBucketName(flags.s3Bucket);
       const region = resolveRegion(flags.region);
+      const { stopCloudRun } = await import('../../cloud/cloud-stop.js');
       const stopped = await stopCloudRun({ bucket, region, runId });
       io.err.write(
         stopped.length === 0

@@ -1,7 +1,6 @@
 import type { CommandRegistration } from './index.js';
 import { checkBucketName, resolveRegion } from '../../cloud/cli-options.js';
 import { formatReportLine } from '../../cloud/resource-report.js';
-import { runCloudTeardown } from '../../cloud/teardown.js';
 
 interface CloudTeardownFlags {
   s3Bucket: string;
@@ -20,6 +19,7 @@ export const registerCloudTeardownCommand: CommandRegistration = (program, io) =
       const bucket = checkBucketName(flags.s3Bucket);
       const region = resolveRegion(flags.region);
       io.err.write(`cloud-teardown in ${region}:\n`);
+      const { runCloudTeardown } = await import('../../cloud/teardown.js');
       const reports = await runCloudTeardown({
         bucket,
         region,
