@@ -98,27 +98,29 @@ describe('signed URLs', () => {
   });
 });
 
-describe('Ctrl-C', () => {
-  it('writes what was found so far, lists the unfinished file, and exits 130', async () => {
-    server.serve('/slow.json.gz', { body: document, bytesPerSecond: 20_000 });
-    const output = join(workDir, 'interrupted.json');
-    const child = spawn(process.execPath, [
-      resolve(repoRoot, 'bin', 'npi-rates.js'), 'search', '--npi', '1234567893', '--workers', '2', '--no-lookup', '--no-progress',
-      '--url', resolve(repoRoot, 'samples', 'in-network-sample.json.gz'), '--url', server.url('/slow.json.gz'), '-o', output,
-    ]);
-    let stderr = '';
-    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
-    await new Promise<void>((resolveDone) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('done samples/') || stderr.includes('in-network-sample.json.gz: 3 rates')) resolveDone();
+describe('Ctrl-C and SIGTERM (a Spot interruption)', () => {
+  for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`on ${signal} writes what was found so far, lists the unfinished file, and exits ${exitCode}`, async () => {
+      server.serve('/slow.json.gz', { body: document, bytesPerSecond: 20_000 });
+      const output = join(workDir, `interrupted-${signal}.json`);
+      const child = spawn(process.execPath, [
+        resolve(repoRoot, 'bin', 'npi-rates.js'), 'search', '--npi', '1234567893', '--workers', '2', '--no-lookup', '--no-progress',
+        '--url', resolve(repoRoot, 'samples', 'in-network-sample.json.gz'), '--url', server.url('/slow.json.gz'), '-o', output,
+      ]);
+      let stderr = '';
+      const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
+      await new Promise<void>((resolveDone) => {
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('done samples/') || stderr.includes('in-network-sample.json.gz: 3 rates')) resolveDone();
+        });
       });
+      child.kill(signal);
+      expect(await exited).toBe(exitCode);
+      const result = JSON.parse(readFileSync(output, 'utf8')) as SearchOutput;
+      expect(result.results.filter((row) => row.source_file.endsWith('in-network-sample.json.gz'))).toHaveLength(3);
+      expect(result.errors.map((error) => [error.source_file, error.code])).toEqual([[server.url('/slow.json.gz'), 'NPI_RATES_INTERRUPTED']]);
+      expect(existsSync(`${output}.journal.ndjson`)).toBe(true);
     });
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
-    const result = JSON.parse(readFileSync(output, 'utf8')) as SearchOutput;
-    expect(result.results.filter((row) => row.source_file.endsWith('in-network-sample.json.gz'))).toHaveLength(3);
-    expect(result.errors.map((error) => [error.source_file, error.code])).toEqual([[server.url('/slow.json.gz'), 'NPI_RATES_INTERRUPTED']]);
-    expect(existsSync(`${output}.journal.ndjson`)).toBe(true);
-  });
+  }
 });

@@ -47,6 +47,8 @@ interface SearchFlags {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+/** 128 + SIGTERM, as shells report a process ended by SIGTERM. */
+const EXIT_TERMINATED = 143;
 
 export const registerSearchCommand: CommandRegistration = (program, io, setExitCode) => {
   program
@@ -120,11 +122,15 @@ async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
   const registryHeader = flags.lookup && npis.length > 0 ? describeSearchedNpis(npis) : undefined;
 
   const abort = new AbortController();
-  const onSigint = () => {
-    io.err.write('\ninterrupted: writing what was found so far...\n');
+  // Ctrl-C, and the SIGTERM a Fargate Spot interruption sends, both keep what was found.
+  let stopSignal: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopSignal = signal;
+    io.err.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: writing what was found so far...\n`);
     abort.abort();
   };
-  process.once('SIGINT', onSigint);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const progress = createSearchProgress(io.err, flags.progress);
   let run;
   try {
@@ -142,7 +148,8 @@ async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
     });
   } finally {
     progress.stop();
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
   if (run.resumedFiles.length > 0) {
     io.err.write(`resumed: ${run.resumedFiles.length} file(s) already searched by an earlier run were skipped\n`);
@@ -184,7 +191,7 @@ async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
       `${summary.incompleteFiles > 0 ? `; ${summary.incompleteFiles} incomplete` : ''}` +
       `${outputPath === '-' ? '' : `; results in ${outputPath}`}\n`,
   );
-  if (run.interrupted) return EXIT_INTERRUPTED;
+  if (run.interrupted) return stopSignal === 'SIGTERM' ? EXIT_TERMINATED : EXIT_INTERRUPTED;
   return hasProblems ? EXIT_FILES_FAILED : EXIT_OK;
 }
 
