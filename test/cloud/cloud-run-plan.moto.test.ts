@@ -5,7 +5,7 @@ import { createCloudClients } from '../../src/cloud/aws-clients.js';
 import { runCloudSetup } from '../../src/cloud/setup.js';
 import { listS3Objects } from '../../src/cloud/s3-results.js';
 import { useMoto } from './aws-test-env.js';
-import { captureIo } from './capture-io.js';
+import { captureIo } from '../helpers/capture-io.js';
 import path from 'node:path';
 import { REPO_ROOT, writeUrlsFile, removeTemporaryDirs } from './cloud-run-env.js';
 

@@ -13,7 +13,7 @@ import { readS3Text } from '../../src/cloud/s3-results.js';
 import type { SearchOutput } from '../../src/search/rate-row.js';
 import type { FakeEcsServer } from '../helpers/fake-ecs-server.js';
 import { useMoto } from './aws-test-env.js';
-import { captureIo } from './capture-io.js';
+import { captureIo } from '../helpers/capture-io.js';
 import { BUCKET, chunkOf, startFakeFargate, stopFakeFargate, STUB_BIN, writeUrlsFile, removeTemporaryDirs } from './cloud-run-env.js';
 
 let moto: Awaited<ReturnType<typeof useMoto>>;

@@ -14,7 +14,7 @@ import type { SearchOutput } from '../../src/search/rate-row.js';
 import type { FakeEcsServer } from '../helpers/fake-ecs-server.js';
 import { runCli } from '../helpers/run-cli.js';
 import { useMoto } from './aws-test-env.js';
-import { captureIo } from './capture-io.js';
+import { captureIo } from '../helpers/capture-io.js';
 import { BUCKET, chunkOf, REPO_ROOT, startFakeFargate, stopFakeFargate, writeUrlsFile, makeTemporaryDir, removeTemporaryDirs } from './cloud-run-env.js';
 import { startMrfServer, type MrfServer } from './mrf-http-server.js';
 

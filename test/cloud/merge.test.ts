@@ -6,7 +6,7 @@ import { mergeSearchOutputs } from '../../src/merge/merge-search-outputs.js';
 import { parseSearchOutput } from '../../src/merge/read-search-output.js';
 import { main } from '../../src/cli/main.js';
 import { NpiRatesError } from '../../src/shared/errors.js';
-import { captureIo } from './capture-io.js';
+import { captureIo } from '../helpers/capture-io.js';
 import { makeTemporaryDir, removeTemporaryDirs } from './cloud-run-env.js';
 
 function row(sourceFile: string, billingCode: string, rate: number): RateRow {

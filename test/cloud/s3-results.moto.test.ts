@@ -15,7 +15,7 @@ import {
 } from '../../src/cloud/s3-results.js';
 import type { SearchOutput } from '../../src/search/rate-row.js';
 import { useMoto } from './aws-test-env.js';
-import { captureIo } from './capture-io.js';
+import { captureIo } from '../helpers/capture-io.js';
 import { makeTemporaryDir, removeTemporaryDirs } from './cloud-run-env.js';
 
 let moto: Awaited<ReturnType<typeof useMoto>>;

@@ -17,7 +17,7 @@ import { runCloudSetup } from '../../src/cloud/setup.js';
 import { runCloudTeardown } from '../../src/cloud/teardown.js';
 import { taskSizeFromFlags } from '../../src/cloud/task-size.js';
 import { useMoto } from './aws-test-env.js';
-import { captureIo } from './capture-io.js';
+import { captureIo } from '../helpers/capture-io.js';
 
 // moto's fixed account id.
 const ACCOUNT = '123456789012';

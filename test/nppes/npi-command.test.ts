@@ -1,6 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runMain } from '../helpers/capture-io.js';
 import { startFakeNpiRegistry } from '../helpers/fake-npi-registry.js';
 import type { FakeNpiRegistry } from '../helpers/fake-npi-registry.js';
 
@@ -12,16 +11,7 @@ afterAll(async () => {
   await registry.close();
 });
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let outText = '';
-  let errText = '';
-  out.on('data', (piece: Buffer) => (outText += piece.toString('utf8')));
-  err.on('data', (piece: Buffer) => (errText += piece.toString('utf8')));
-  const code = await main(['node', 'npi-rates', ...args], { out, err, stdin: new PassThrough(), version: '0.0.0-test' });
-  return { code, out: outText, err: errText };
-}
+const run = runMain;
 
 describe('npi-rates npi', () => {
   it('prints each provider the registry knows', async () => {

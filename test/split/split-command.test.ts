@@ -1,21 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runMain } from '../helpers/capture-io.js';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let outText = '';
-  let errText = '';
-  out.on('data', (piece: Buffer) => (outText += piece.toString('utf8')));
-  err.on('data', (piece: Buffer) => (errText += piece.toString('utf8')));
-  const code = await main(['node', 'npi-rates', ...args], { out, err, stdin: new PassThrough(), version: '0.0.0-test' });
-  return { code, out: outText, err: errText };
-}
+const run = runMain;
 
 describe('npi-rates split', () => {
   it('splits a gzipped file into NDJSON chunks and a header, and reports what it wrote', async () => {

@@ -1,10 +1,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runMain } from '../helpers/capture-io.js';
 import { decompressedFileName } from '../../src/cli/commands/download.js';
 import { startFlakyServer } from '../helpers/flaky-http-server.js';
 import type { FlakyServer } from '../helpers/flaky-http-server.js';
@@ -18,16 +17,7 @@ afterAll(async () => {
   await server.close();
 });
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let outText = '';
-  let errText = '';
-  out.on('data', (piece: Buffer) => (outText += piece.toString('utf8')));
-  err.on('data', (piece: Buffer) => (errText += piece.toString('utf8')));
-  const code = await main(['node', 'npi-rates', ...args], { out, err, stdin: new PassThrough(), version: '0.0.0-test' });
-  return { code, out: outText, err: errText };
-}
+const run = runMain;
 
 describe('npi-rates download', () => {
   it('saves the file decompressed after resuming a dropped connection, leaving no temp file', async () => {

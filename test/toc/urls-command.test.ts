@@ -1,24 +1,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runMain } from '../helpers/capture-io.js';
 
 function fixturePath(name: string): string {
   return new URL(`../fixtures/toc/${name}`, import.meta.url).pathname;
 }
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let outText = '';
-  let errText = '';
-  out.on('data', (piece: Buffer) => (outText += piece.toString('utf8')));
-  err.on('data', (piece: Buffer) => (errText += piece.toString('utf8')));
-  const code = await main(['node', 'npi-rates', ...args], { out, err, stdin: new PassThrough(), version: '0.0.0-test' });
-  return { code, out: outText, err: errText };
-}
+const run = runMain;
 
 describe('npi-rates urls', () => {
   it('prints the BUG-29 URLs one per line and the warnings on stderr', async () => {
