@@ -1,33 +1,21 @@
 /**
- * Forgiving readers for hand-made index files: key case varies, numbers arrive as strings and
- * strings as numbers, and a single object stands where the schema wants an array.
+ * Forgiving readers for hand-made index files, built on the MRF ones (src/match/loose-fields.ts):
+ * key case varies, numbers arrive as strings and strings as numbers, and a single object stands
+ * where the schema wants an array.
  */
+import { asText, getField, isObject, type JsonObject } from '../match/loose-fields.js';
 
-export type LooseObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is LooseObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject };
+export type LooseObject = JsonObject;
 
 /** `object[name]`, or else the first key equal to `name` ignoring letter case. */
 export function fieldOf(object: LooseObject, name: string): unknown {
-  if (name in object) return object[name];
-  const lowerName = name.toLowerCase();
-  for (const key of Object.keys(object)) {
-    if (key.toLowerCase() === lowerName) return object[key];
-  }
-  return undefined;
+  return getField(object, name.toLowerCase());
 }
 
 /** Strings trimmed, numbers and booleans as their text; anything else (or an empty string) is null. */
 export function textOf(value: unknown): string | null {
-  if (typeof value === 'string') {
-    const trimmed = value.trim();
-    return trimmed === '' ? null : trimmed;
-  }
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'boolean') return String(value);
-  return null;
+  return asText(typeof value === 'bigint' ? String(value) : value)?.trim() ?? null;
 }
 
 /**
