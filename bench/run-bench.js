@@ -235,6 +235,29 @@ async function measurePeers(file, options) {
   return rows;
 }
 
+/**
+ * Does inflation overlap with scanning? The same slice: gunzip alone, the kernel's skip loop alone
+ * (from memory), and both together. Overlap shows as "together" near the larger of the two; no
+ * overlap as near their sum.
+ */
+async function measureOverlap(file, rounds) {
+  const relativeFile = relative(root, file);
+  const parts = {
+    gunzip: ['bench/gunzip-sink.js', relativeFile],
+    scan: ['bench/scan.bench.js', '--file', relativeFile, '--mode', 'walker-skip', '--source', 'memory'],
+    together: ['bench/scan.bench.js', '--file', relativeFile, '--mode', 'walker-skip', '--source', 'gunzip'],
+  };
+  const best = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, args] of Object.entries(parts)) {
+      const run = await runMeasured(args, name);
+      const seconds = run.exitCode === 0 ? JSON.parse(run.stdout.trim().split('\n').pop()).seconds : NaN;
+      best[name] = Math.min(best[name] ?? Infinity, seconds);
+    }
+  }
+  return best;
+}
+
 function machineDescription() {
   const cpuList = cpus();
   return {
@@ -255,7 +278,7 @@ function verdict(value, target, atLeast = true) {
   return (atLeast ? value >= target : value <= target) ? 'met' : '**missed**';
 }
 
-function renderReport(options, machine, results, peers, hasSearch, startedAt, seconds) {
+function renderReport(options, machine, results, peers, overlap, hasSearch, startedAt, seconds) {
   const lines = [];
   lines.push('# Benchmarks', '');
   lines.push(
@@ -359,6 +382,19 @@ function renderReport(options, machine, results, peers, hasSearch, startedAt, se
       `| ${peer.label} | ${mb(peer.result?.mbPerSecond)} | ${mib(peer.result?.maxRssBytes)} | ${peer.result?.values ?? 'failed'} |`,
     );
   }
+  const seconds3 = (value) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
+  lines.push(
+    '',
+    '## Does gunzip overlap with scanning?',
+    '',
+    `Same ${options.sliceMb} MiB slice, timed inside the process (best of ${options.rounds}). zlib inflates on the thread`,
+    'pool, so with two cores "both" should take about as long as the slower part; if it takes their',
+    'sum, the two are not running in parallel and no scanner can bring a search near the ceiling.',
+    '',
+    '| gunzip alone s | kernel skip loop alone (from memory) s | both, scanning 1 MiB chunks as they are inflated s | sum of the two s |',
+    '| --- | --- | --- | --- |',
+    `| ${seconds3(overlap.gunzip)} | ${seconds3(overlap.scan)} | ${seconds3(overlap.together)} | ${seconds3(overlap.gunzip + overlap.scan)} |`,
+  );
   lines.push('', '## Exact commands', '', 'Run from the repository root; `FILE` is each cached file, `NPI` from its `.meta.json`.', '', '```');
   lines.push(
     'node bench/gunzip-sink.js FILE',
@@ -366,6 +402,7 @@ function renderReport(options, machine, results, peers, hasSearch, startedAt, se
     'node bin/npi-rates.js search --npi NPI --url FILE -o bench/.cache/out/one.json --no-progress --no-lookup',
     'node bin/npi-rates.js search --npi NPI --url FILE --url FILE2 -o bench/.cache/out/two.json --no-progress --no-lookup --workers 2',
     ...peers.map((peer) => peer.command),
+    `node bench/scan.bench.js --file ${options.slicePath} --mode walker-skip --source gunzip`,
     '```',
     '',
     'Each runs with `NODE_OPTIONS=--import=bench/report-peak-rss.js` so its peak RSS is recorded.',
@@ -399,6 +436,7 @@ async function main() {
     }
   }
   const slice = await ensureSyntheticMrf({ variant: 'refs-first', sizeMb: options.sliceMb, seed: SEED, cacheDir, log });
+  options.slicePath = relative(root, slice.path);
   const hasSearch = await isSearchAvailable();
   log(hasSearch ? 'search CLI found' : 'search CLI not available: measuring the ceiling and the scanner only');
   const outDir = join(cacheDir, 'out');
@@ -415,7 +453,9 @@ async function main() {
   }
   log(`comparing with the peers on the ${options.sliceMb} MiB slice ...`);
   const peers = await measurePeers(slice.path, options);
-  const report = renderReport(options, machine, results, peers, hasSearch, startedAt, (performance.now() - clock) / 1000);
+  log('measuring whether gunzip overlaps with scanning ...');
+  const overlap = await measureOverlap(slice.path, options.rounds);
+  const report = renderReport(options, machine, results, peers, overlap, hasSearch, startedAt, (performance.now() - clock) / 1000);
   process.stdout.write(`${report}\n`);
   if (options.out) {
     await writeFile(options.out, report);
