@@ -94,6 +94,7 @@ function buildRow(
     warn(`negotiated_rate ${JSON.stringify(rawRate)} is not a number; reported as null`);
   }
   const serviceCodes = asTextList(getField(price, 'service_code', warn));
+  // Built in output order; absent optional fields stay undefined, which JSON leaves out.
   const row: RateRow = {
     source_file: sourceFile,
     npi,
@@ -105,18 +106,16 @@ function buildRow(
     negotiated_rate: negotiatedRate,
     negotiated_type: asText(getField(price, 'negotiated_type', warn)),
     billing_class: asText(getField(price, 'billing_class', warn)),
+    setting: asText(getField(price, 'setting', warn)) ?? undefined,
     expiration_date: asText(getField(price, 'expiration_date', warn)),
     service_code: serviceCodes,
     billing_code_modifier: asTextList(getField(price, 'billing_code_modifier', warn)),
+    network_name: group.networkNames,
+    billing_code_type_version: header.billing_code_type_version || undefined,
+    name: header.name || undefined,
+    service_code_wildcard: serviceCodes.includes('CSTM-00') ? true : undefined,
+    additional_information: asText(getField(price, 'additional_information', warn)) ?? undefined,
     occurrences: 1,
   };
-  if (group.networkNames) row.network_name = group.networkNames;
-  if (header.billing_code_type_version) row.billing_code_type_version = header.billing_code_type_version;
-  if (header.name) row.name = header.name;
-  const setting = asText(getField(price, 'setting', warn));
-  if (setting !== null) row.setting = setting;
-  if (serviceCodes.includes('CSTM-00')) row.service_code_wildcard = true;
-  const additional = asText(getField(price, 'additional_information', warn));
-  if (additional !== null) row.additional_information = additional;
   return row;
 }

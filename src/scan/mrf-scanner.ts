@@ -27,6 +27,8 @@ export type ScanPass = 'full' | 'references-only';
 export interface MrfScanEvents {
   /** Rows of one finished in_network item, already de-duplicated. */
   onRows(rows: RateRow[]): void;
+  /** When it says full after an item, the scan pauses (the walker's pause) until it drains. */
+  isRowsFull?(): boolean;
   onWarning: Warn;
   /** A top-level scalar such as reporting_entity_name or last_updated_on. */
   onMetadata(key: string, value: string): void;
@@ -151,8 +153,10 @@ export class MrfScanner implements WalkerHandler {
     }
   }
 
-  onExit(path: readonly PathSegment[]): void {
-    if (this.topKey === 'in_network' && path.length === this.itemDepth) this.finishItem();
+  onExit(path: readonly PathSegment[]): void | 'pause' {
+    if (this.topKey !== 'in_network' || path.length !== this.itemDepth) return;
+    this.finishItem();
+    return this.options.events.isRowsFull?.() ? 'pause' : undefined;
   }
 
   private selectTopLevel(key: string, kind: ValueKind): ValueMode {

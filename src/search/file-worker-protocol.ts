@@ -23,4 +23,6 @@ export type WorkerMessage =
 
 /** Messages from the main thread to a worker. */
 export type MainMessage =
-  | { type: 'remote-result'; requestId: number; document?: unknown; error?: string };
+  | { type: 'remote-result'; requestId: number; document?: unknown; error?: string }
+  /** This many rows of the worker's are now in the journal. */
+  | { type: 'rows-written'; count: number };

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FileJob, MainMessage, WorkerMessage } from './file-worker-protocol.js';
+import { RowFlow } from './row-flow.js';
 import { searchFile } from './search-file.js';
 
 /**
@@ -15,7 +16,12 @@ const send = (message: WorkerMessage) => port.postMessage(message);
 const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 let nextRequestId = 0;
 
+const rowFlow = new RowFlow();
 port.on('message', (message: MainMessage) => {
+  if (message.type === 'rows-written') {
+    rowFlow.written(message.count);
+    return;
+  }
   const request = waiting.get(message.requestId);
   if (!request) return;
   waiting.delete(message.requestId);
@@ -32,7 +38,11 @@ const result = await searchFile({
       waiting.set(requestId, { resolve, reject });
       send({ type: 'fetch-remote', requestId, url });
     }),
-  onRows: (rows) => send({ type: 'rows', rows }),
+  onRows: (rows) => {
+    rowFlow.sent(rows.length);
+    send({ type: 'rows', rows });
+  },
+  rowsBackpressure: rowFlow,
   onWarning: (message) => send({ type: 'warning', message }),
   onLog: (message) => send({ type: 'log', message }),
   onProgress: (progress) => {

@@ -2,14 +2,16 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { writeCsv } from '../writers/csv-writer.js';
-import { writeJsonDocument } from '../writers/json-writer.js';
-import { writeNdjson } from '../writers/ndjson-writer.js';
+import { writeJsonDocumentLines } from '../writers/json-writer.js';
+import { writeLines } from '../writers/write-text.js';
 import type { OutputFormat } from '../writers/output-format.js';
-import { fileMessages, readFileRecords, readJournal, type FileRecord } from './journal.js';
+import { fileMessages, readRowLines, type FileRecord } from './journal.js';
 import type { RateRow, SearchMessage, SearchParams } from './rate-row.js';
 
 export interface FinalOutputOptions {
   journalPath: string;
+  /** The finished files (Journal.files). */
+  files: ReadonlyMap<string, FileRecord>;
   /** A local path, or '-' for `stdout`. */
   outputPath: string;
   /** Write straight into outputPath (a device or FIFO) instead of a temporary file renamed over it. */
@@ -38,21 +40,27 @@ export interface FinalOutputSummary {
  * reader never sees half a file.
  */
 export async function writeFinalOutput(options: FinalOutputOptions): Promise<FinalOutputSummary> {
-  const files = await readFileRecords(options.journalPath);
+  const files = options.files;
   const unfinished = new Set(options.unfinishedErrors.map((error) => error.source_file));
+  const records = [...files.values()];
   const summary: FinalOutputSummary = {
     searchedFiles: files.size,
-    matchedFiles: [...files.values()].filter((file) => file.rows_found > 0).length,
+    matchedFiles: records.filter((file) => file.rows_found > 0).length,
     rows: 0,
-    failedFiles: [...files.values()].filter((file) => file.error).length,
-    incompleteFiles: [...files.values()].filter((file) => file.incomplete && !file.error).length,
+    failedFiles: records.filter((file) => file.error).length,
+    incompleteFiles: records.filter((file) => file.incomplete && !file.error).length,
     problems: [],
   };
-  const { errors, warnings } = fileMessages(files.values());
+  const { errors, warnings } = fileMessages(records);
   errors.push(...options.unfinishedErrors);
-  for (const error of errors) summary.problems.push(`error: ${error.message.startsWith(error.source_file) ? '' : `${error.source_file}: `}${error.message}`);
-  for (const file of files.values()) {
-    if (file.incomplete && !file.error) summary.problems.push(`incomplete: ${file.source_file}: some provider groups could not be resolved (see warnings)`);
+  for (const error of errors) {
+    const prefix = error.message.startsWith(error.source_file) ? '' : `${error.source_file}: `;
+    summary.problems.push(`error: ${prefix}${error.message}`);
+  }
+  for (const file of records) {
+    if (file.incomplete && !file.error) {
+      summary.problems.push(`incomplete: ${file.source_file}: some provider groups could not be resolved (see warnings)`);
+    }
   }
   warnings.push(...options.runWarnings);
   const params: SearchParams = {
@@ -61,7 +69,7 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
     matched_files: summary.matchedFiles,
   };
   if (errors.length > 0 || summary.incompleteFiles > 0) params.incomplete = true;
-  const rows = rowsWithFileFacts(options.journalPath, files, unfinished, summary);
+  const lines = rowLinesWithFileFacts(options.journalPath, files, unfinished, summary);
 
   const isStdout = options.outputPath === '-';
   const isInPlace = isStdout || options.writeInPlace === true;
@@ -70,9 +78,9 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
     ? options.stdout
     : createWriteStream(options.writeInPlace ? options.outputPath : temporaryPath);
   try {
-    if (options.format === 'csv') await writeCsv(rows, out);
-    else if (options.format === 'ndjson') await writeNdjson(rows, out);
-    else await writeJsonDocument(params, rows, errors, warnings, out);
+    if (options.format === 'csv') await writeCsv(parseRows(lines), out);
+    else if (options.format === 'ndjson') await writeLines(lines, out, (line) => `${line}\n`);
+    else await writeJsonDocumentLines(params, lines, errors, warnings, out);
     if (!isStdout) {
       out.end();
       await once(out, 'close');
@@ -85,51 +93,34 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
   return summary;
 }
 
-async function* rowsWithFileFacts(
+/**
+ * Row lines as the output shows them: the file's reporting entity and date spliced in after
+ * source_file, and a flag on rows of files that failed part-way. No row is parsed.
+ */
+async function* rowLinesWithFileFacts(
   journalPath: string,
-  files: Map<string, FileRecord>,
+  files: ReadonlyMap<string, FileRecord>,
   unfinished: Set<string>,
   summary: FinalOutputSummary,
-): AsyncIterable<RateRow> {
-  for await (const record of readJournal(journalPath)) {
-    if (record.kind !== 'rows') continue;
-    const file = files.get(record.source_file);
-    if (!file && !unfinished.has(record.source_file)) continue;
-    for (const row of record.rows) {
-      const metadata = file?.metadata ?? {};
-      const withFacts: RateRow = { ...row };
-      if (metadata.reporting_entity_name) withFacts.reporting_entity_name = metadata.reporting_entity_name;
-      if (metadata.last_updated_on) withFacts.last_updated_on = metadata.last_updated_on;
-      if (!file || file.error || file.incomplete) withFacts.from_incomplete_file = true;
-      summary.rows++;
-      yield orderFields(withFacts);
-    }
+): AsyncIterable<string> {
+  const insertions = new Map<string, { facts: string; isIncomplete: boolean }>();
+  for (const [source, file] of files) {
+    let facts = '';
+    if (file.metadata.reporting_entity_name) facts += `,"reporting_entity_name":${JSON.stringify(file.metadata.reporting_entity_name)}`;
+    if (file.metadata.last_updated_on) facts += `,"last_updated_on":${JSON.stringify(file.metadata.last_updated_on)}`;
+    insertions.set(source, { facts, isIncomplete: file.incomplete || file.error !== undefined });
+  }
+  for await (const { line, source } of readRowLines(journalPath)) {
+    const insertion = insertions.get(source) ?? (unfinished.has(source) ? { facts: '', isIncomplete: true } : undefined);
+    if (!insertion) continue;
+    const sourceEnd = '{"source_file":'.length + JSON.stringify(source).length;
+    let spliced = insertion.facts === '' ? line : `${line.slice(0, sourceEnd)}${insertion.facts}${line.slice(sourceEnd)}`;
+    if (insertion.isIncomplete) spliced = `${spliced.slice(0, -1)},"from_incomplete_file":true}`;
+    summary.rows++;
+    yield spliced;
   }
 }
 
-/** The documented field order: the Go tool's fields first, then what npi-rates adds. */
-const FIELD_ORDER: Array<keyof RateRow> = [
-  'source_file',
-  'reporting_entity_name',
-  'last_updated_on',
-  'npi',
-  'tin',
-  'billing_code_type',
-  'billing_code',
-  'billing_code_description',
-  'negotiation_arrangement',
-  'negotiated_rate',
-  'negotiated_type',
-  'billing_class',
-  'setting',
-  'expiration_date',
-  'service_code',
-  'billing_code_modifier',
-];
-
-function orderFields(row: RateRow): RateRow {
-  const ordered: Record<string, unknown> = {};
-  for (const field of FIELD_ORDER) if (row[field] !== undefined) ordered[field] = row[field];
-  for (const [field, value] of Object.entries(row)) if (!(field in ordered)) ordered[field] = value;
-  return ordered as unknown as RateRow;
+async function* parseRows(lines: AsyncIterable<string>): AsyncIterable<RateRow> {
+  for await (const line of lines) yield JSON.parse(line) as RateRow;
 }

@@ -16,75 +16,80 @@ export interface FileRecord {
   warnings: string[];
 }
 
-export interface RowsRecord {
-  kind: 'rows';
-  source_file: string;
-  rows: RateRow[];
-}
-
 /** First record of a journal: what was searched for, so --resume never mixes two searches. */
 export interface RunRecord {
   kind: 'run';
   search: string;
 }
 
-export type JournalRecord = RunRecord | FileRecord | RowsRecord;
+type JournalRecord = RunRecord | FileRecord;
+
+/** Row lines are rows as the output shows them; every other line starts with this. */
+const RECORD_PREFIX = '{"kind":';
 
 /**
- * An append-only NDJSON log of a search, next to its output: rows as they are found and one
- * record per finished file. The final output is built from it, so a crash or Ctrl-C loses
- * nothing that was found, and --resume skips the files it lists as finished.
+ * An append-only NDJSON log of a search, next to its output: one line per row as rows are
+ * found, and one record per finished file. The final output is built from it, so a crash or
+ * Ctrl-C loses nothing that was found, and --resume skips the files it lists as finished.
  */
 export class Journal {
+  /** The finished files, kept in memory (they are few and small) for the final output. */
+  readonly files = new Map<string, FileRecord>();
+
   private constructor(
     readonly path: string,
     private readonly stream: WriteStream,
   ) {}
 
   /**
-   * Opens the journal for a new run. With `resume`, the records of files an earlier run
-   * finished without error are kept (returned, so those files are skipped) and the rest dropped.
+   * Opens the journal for a new run. With `resume`, what an earlier run of the same search
+   * wrote for files it finished without error is kept (those files are then skipped); the rest
+   * is dropped.
    */
-  static async open(
-    path: string,
-    resume: boolean,
-    search: string,
-  ): Promise<{ journal: Journal; finished: Set<string> }> {
-    const finished = new Set<string>();
+  static async open(path: string, resume: boolean, search: string): Promise<{ journal: Journal; finished: Set<string> }> {
+    const kept = new Map<string, FileRecord>();
     if (resume && existsSync(path)) {
-      const kept = `${path}.resume`;
-      const records: JournalRecord[] = [];
-      for await (const record of readJournal(path)) records.push(record);
-      const earlier = records.find((record): record is RunRecord => record.kind === 'run');
-      if (earlier && earlier.search !== search) {
-        throw usageError(
-          'NPI_RATES_RESUME_MISMATCH',
-          `--resume: the journal ${path} belongs to a different search (${earlier.search}; now ${search})`,
-          'run the same search again with --resume, or choose another -o, or drop --resume to start over',
-        );
+      for await (const line of readJournalLines(path)) {
+        if (!line.startsWith(RECORD_PREFIX)) continue;
+        const record = parseLine(line) as JournalRecord | undefined;
+        if (record?.kind === 'run' && record.search !== search) {
+          throw usageError(
+            'NPI_RATES_RESUME_MISMATCH',
+            `--resume: the journal ${path} belongs to a different search (${record.search}; now ${search})`,
+            'run the same search again with --resume, or choose another -o, or drop --resume to start over',
+          );
+        }
+        if (record?.kind === 'file' && !record.error) kept.set(record.source_file, record);
       }
-      for (const record of records) {
-        if (record.kind === 'file' && !record.error) finished.add(record.source_file);
-      }
-      const out = createWriteStream(kept);
-      for (const record of records) {
-        if (record.kind !== 'run' && finished.has(record.source_file)) out.write(`${JSON.stringify(record)}\n`);
+      const keptPath = `${path}.resume`;
+      const out = createWriteStream(keptPath);
+      for await (const line of readJournalLines(path)) {
+        const source = line.startsWith(RECORD_PREFIX) ? (parseLine(line) as FileRecord | undefined)?.source_file : rowSource(line);
+        if (source !== undefined && kept.has(source) && !out.write(`${line}\n`)) await once(out, 'drain');
       }
       out.end();
       await once(out, 'close');
-      await rename(kept, path);
+      await rename(keptPath, path);
     } else {
       await rm(path, { force: true });
     }
     const stream = createWriteStream(path, { flags: 'a' });
     await once(stream, 'open');
     const journal = new Journal(path, stream);
-    await journal.append({ kind: 'run', search });
-    return { journal, finished };
+    for (const [source, record] of kept) journal.files.set(source, record);
+    await journal.write(`${JSON.stringify({ kind: 'run', search } satisfies RunRecord)}\n`);
+    return { journal, finished: new Set(kept.keys()) };
   }
 
-  async append(record: JournalRecord): Promise<void> {
-    if (!this.stream.write(`${JSON.stringify(record)}\n`)) await once(this.stream, 'drain');
+  async appendRows(rows: RateRow[]): Promise<void> {
+    let text = '';
+    for (const row of rows) text += `${JSON.stringify(row)}\n`;
+    await this.write(text);
+  }
+
+  async appendFile(record: FileRecord): Promise<void> {
+    this.files.set(record.source_file, record);
+    await this.write(`${JSON.stringify(record)}\n`);
   }
 
   async close(): Promise<void> {
@@ -92,28 +97,55 @@ export class Journal {
     this.stream.end();
     await once(this.stream, 'close');
   }
+
+  private async write(text: string): Promise<void> {
+    if (!this.stream.write(text)) await once(this.stream, 'drain');
+  }
 }
 
-/** Reads a journal line by line; a torn last line (a crash mid-write) is ignored. */
-export async function* readJournal(path: string): AsyncIterable<JournalRecord> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (line.trim() === '') continue;
-    try {
-      yield JSON.parse(line) as JournalRecord;
-    } catch {
-      // Only the last line can be torn; everything before it was written whole.
+/** The journal's lines; a torn last line (a crash mid-write) is skipped by its readers. */
+export async function* readJournalLines(path: string): AsyncIterable<string> {
+  const lines = createInterface({ input: createReadStream(path, { highWaterMark: 1024 * 1024 }), crlfDelay: Infinity });
+  for await (const line of lines) if (line !== '') yield line;
+}
+
+/**
+ * The row lines of a journal, untouched, with the file each belongs to. Rows are written as the
+ * output shows them, so the final output is spliced together without parsing every row.
+ */
+export async function* readRowLines(path: string): AsyncIterable<{ line: string; source: string }> {
+  for await (const line of readJournalLines(path)) {
+    if (line.startsWith(RECORD_PREFIX)) continue;
+    const source = rowSource(line);
+    if (source !== undefined && line.endsWith('}')) yield { line, source };
+  }
+}
+
+/** A row line starts with `{"source_file":"...",`: its source is read without parsing the row. */
+function rowSource(line: string): string | undefined {
+  const start = '{"source_file":'.length;
+  let end = start + 1;
+  while (end < line.length) {
+    const quote = line.indexOf('"', end);
+    if (quote < 0) return undefined;
+    let backslashes = 0;
+    while (line[quote - 1 - backslashes] === '\\') backslashes++;
+    if (backslashes % 2 === 0) {
+      end = quote + 1;
+      return parseLine(line.slice(start, end)) as string | undefined;
     }
+    end = quote + 1;
   }
+  return undefined;
 }
 
-/** Per-file outcomes of a journal, for the final output's counts, errors and warnings. */
-export async function readFileRecords(path: string): Promise<Map<string, FileRecord>> {
-  const files = new Map<string, FileRecord>();
-  for await (const record of readJournal(path)) {
-    if (record.kind === 'file') files.set(record.source_file, record);
+function parseLine(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Only the last line can be torn; everything before it was written whole.
+    return undefined;
   }
-  return files;
 }
 
 export function fileMessages(records: Iterable<FileRecord>): { errors: SearchMessage[]; warnings: SearchMessage[] } {

@@ -8,6 +8,7 @@ import type { FileJob, MainMessage, WorkerMessage } from './file-worker-protocol
 import { Journal, type FileRecord } from './journal.js';
 import type { RateRow, SearchMessage } from './rate-row.js';
 import { RemoteReferenceCache } from './remote-cache.js';
+import { RowFlow } from './row-flow.js';
 import { searchFile, type FileProgress, type FileSearchResult } from './search-file.js';
 
 /** Most distinct warnings kept per file; the rest are counted in one last warning. */
@@ -46,6 +47,8 @@ export interface SearchRunResult {
   /** Files started but not finished when the run was interrupted. */
   unfinished: SearchMessage[];
   interrupted: boolean;
+  /** How each finished file ended (this run's and, with --resume, the earlier run's). */
+  files: ReadonlyMap<string, FileRecord>;
 }
 
 /**
@@ -62,8 +65,8 @@ export async function runSearch(options: SearchRunOptions): Promise<SearchRunRes
   let nextIndex = 0;
   let appendChain: Promise<void> = Promise.resolve();
   // Journal writes are chained so records from parallel files never interleave mid-line.
-  const append = (record: Parameters<Journal['append']>[0]) => {
-    appendChain = appendChain.then(() => journal.append(record));
+  const append = (write: () => Promise<void>) => {
+    appendChain = appendChain.then(write);
     return appendChain;
   };
 
@@ -83,7 +86,7 @@ export async function runSearch(options: SearchRunOptions): Promise<SearchRunRes
         tempDir: options.tempDir,
       };
       const result = await searchOneFile(job, options, remoteCache, {
-        onRows: (rows) => void append({ kind: 'rows', source_file: displayName, rows }),
+        onRows: (rows) => append(() => journal.appendRows(rows)),
         onWarning: (message) => warnings.add(message),
         onLog: (message) => options.events?.onLog?.(message),
         onProgress: (progress) => options.events?.onFileProgress?.(displayName, progress),
@@ -98,7 +101,7 @@ export async function runSearch(options: SearchRunOptions): Promise<SearchRunRes
         warnings: warnings.list(),
       };
       if (result.error) record.error = result.error;
-      await append(record);
+      await append(() => journal.appendFile(record));
       done.add(displayName);
       options.events?.onFileDone?.(displayName, result);
     }
@@ -115,11 +118,12 @@ export async function runSearch(options: SearchRunOptions): Promise<SearchRunRes
       message: 'interrupted before the file was finished; the rows shown are partial (use --resume to search it again)',
       code: 'NPI_RATES_INTERRUPTED',
     }));
-  return { resumedFiles: [...finished], unfinished, interrupted: options.signal?.aborted ?? false };
+  return { resumedFiles: [...finished], unfinished, interrupted: options.signal?.aborted ?? false, files: journal.files };
 }
 
 interface FileCallbacks {
-  onRows(rows: RateRow[]): void;
+  /** Resolves once the rows are in the journal. */
+  onRows(rows: RateRow[]): Promise<void>;
   onWarning(message: string): void;
   onLog(message: string): void;
   onProgress(progress: FileProgress): void;
@@ -132,9 +136,15 @@ function searchOneFile(
   callbacks: FileCallbacks,
 ): Promise<FileSearchResult> {
   if (options.isolation === 'in-process') {
+    const rowFlow = new RowFlow();
     return searchFile({
       ...job,
       ...callbacks,
+      onRows: (rows) => {
+        rowFlow.sent(rows.length);
+        void callbacks.onRows(rows).then(() => rowFlow.written(rows.length));
+      },
+      rowsBackpressure: rowFlow,
       fetchRemote: (url) => remoteCache.fetch(url),
       signal: options.signal,
     });
@@ -155,9 +165,14 @@ function searchFileInWorker(
     signal?.addEventListener('abort', stop, { once: true });
     worker.on('message', (message: WorkerMessage) => {
       switch (message.type) {
-        case 'rows':
-          callbacks.onRows(message.rows);
+        case 'rows': {
+          const count = message.rows.length;
+          void callbacks.onRows(message.rows).then(() => {
+            // The worker may have finished meanwhile; then nobody waits for this.
+            if (result === undefined) worker.postMessage({ type: 'rows-written', count } satisfies MainMessage);
+          });
           break;
+        }
         case 'warning':
           callbacks.onWarning(message.message);
           break;

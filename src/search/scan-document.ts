@@ -5,6 +5,7 @@ import type { SearchTarget } from '../match/search-target.js';
 import { JsonWalker, walkChunks } from '../scan/json-walker.js';
 import { MrfScanner, type ScanPass } from '../scan/mrf-scanner.js';
 import type { RateRow } from './rate-row.js';
+import type { RowsBackpressure } from './row-flow.js';
 
 export interface DocumentScanEvents {
   onRows(rows: RateRow[]): void;
@@ -21,6 +22,8 @@ export interface DocumentScanOptions {
   target: SearchTarget;
   fetchRemote: RemoteFetcher;
   events: DocumentScanEvents;
+  /** Bounds the rows in flight to the writer; without it rows are never waited for. */
+  rowsBackpressure?: RowsBackpressure;
   /**
    * Decompressed bytes of the same document again, for the second pass a file needs when its
    * in_network comes before provider_references (read from a spooled compressed copy).
@@ -53,10 +56,10 @@ export async function scanDocument(
     table,
     deduper,
     pass: 'full',
-    events: { ...events, onLayoutKnown: events.onLayoutKnown },
+    events: { ...events, isRowsFull: () => options.rowsBackpressure?.isFull() ?? false },
   });
   const walker = new JsonWalker(scanner, sourceName);
-  await walkChunks(walker, decoded, () => table.settle());
+  await walkChunks(walker, decoded, () => waitForPause(table, options));
   await table.settle();
   if (!scanner.hasSeenInNetwork) {
     throw new NpiRatesError(
@@ -94,9 +97,20 @@ async function runPass(
     deduper,
     pass,
     // Metadata and layout were reported by the first pass.
-    events: { ...options.events, onMetadata: () => {}, onLayoutKnown: undefined },
+    events: {
+      ...options.events,
+      onMetadata: () => {},
+      onLayoutKnown: undefined,
+      isRowsFull: () => options.rowsBackpressure?.isFull() ?? false,
+    },
   });
   const walker = new JsonWalker(scanner, options.sourceName);
-  await walkChunks(walker, decoded, () => table.settle());
+  await walkChunks(walker, decoded, () => waitForPause(table, options));
   return { rowsFound: scanner.rowsFound, decompressedBytes: walker.offset };
+}
+
+/** What a paused scan waits for: remote reference files, and the writer catching up on rows. */
+async function waitForPause(table: ReferenceTable, options: DocumentScanOptions): Promise<void> {
+  await table.settle();
+  await options.rowsBackpressure?.drained();
 }

@@ -6,6 +6,7 @@ import { describeError, NpiRatesError } from '../shared/errors.js';
 import { redactUrlsInText } from '../shared/redact-url.js';
 import { CompressedSpool } from './compressed-spool.js';
 import type { RateRow } from './rate-row.js';
+import type { RowsBackpressure } from './row-flow.js';
 import { scanDocument } from './scan-document.js';
 
 /** Progress of one file, throttled by the caller. Byte counts are raw (as downloaded). */
@@ -24,6 +25,8 @@ export interface FileSearchOptions {
   sourceOptions: SourceOptions;
   fetchRemote: RemoteFetcher;
   onRows(rows: RateRow[]): void;
+  /** Bounds the rows in flight to the writer (see row-flow.ts). */
+  rowsBackpressure?: RowsBackpressure;
   onWarning(message: string): void;
   onLog(message: string): void;
   onProgress?(progress: FileProgress): void;
@@ -77,6 +80,7 @@ export async function searchFile(options: FileSearchOptions): Promise<FileSearch
       sourceName: options.displayName,
       target: options.target,
       fetchRemote: options.fetchRemote,
+      rowsBackpressure: options.rowsBackpressure,
       reopen: async () => decodeLayers(spool.read(), options.displayName),
       events: {
         onRows: (rows) => {

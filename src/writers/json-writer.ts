@@ -21,3 +21,21 @@ export async function writeJsonDocument(
   });
   await writeText(out, `\n],\n"errors":${JSON.stringify(errors)},\n"warnings":${JSON.stringify(warnings)}}\n`);
 }
+
+/** The same document from rows already serialised, one JSON object per string. */
+export async function writeJsonDocumentLines(
+  params: SearchParams,
+  rowLines: AsyncIterable<string> | Iterable<string>,
+  errors: SearchMessage[],
+  warnings: SearchMessage[],
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  await writeText(out, `{"search_params":${JSON.stringify(params)},\n"results":[`);
+  let separator = '\n';
+  await writeLines(rowLines, out, (line) => {
+    const text = `${separator}${line}`;
+    separator = ',\n';
+    return text;
+  });
+  await writeText(out, `\n],\n"errors":${JSON.stringify(errors)},\n"warnings":${JSON.stringify(warnings)}}\n`);
+}

@@ -28,6 +28,7 @@ describe('the package API', () => {
     expect(run.interrupted).toBe(false);
     const summary = await api.writeFinalOutput({
       journalPath,
+      files: run.files,
       outputPath: join(dir, 'out.json'),
       format: 'json',
       stdout: process.stdout,

@@ -132,17 +132,19 @@ async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const progress = createSearchProgress(io.err, flags.progress);
+  const workers = chooseWorkers(flags.workers, locations.length);
   let run;
   try {
     run = await runSearch({
       locations,
       target,
-      workers: chooseWorkers(flags.workers, locations.length),
+      workers,
       sourceOptions,
       journalPath,
       resume: flags.resume === true,
       searchDescription: describeSearch(npis, flags.tin, codes),
-      isolation: import.meta.url.endsWith('.ts') ? 'in-process' : 'worker',
+      // One file at a time needs no thread of its own: the main thread scans, saving a V8 heap.
+      isolation: workers === 1 || import.meta.url.endsWith('.ts') ? 'in-process' : 'worker',
       events: progress,
       signal: abort.signal,
     });
@@ -156,6 +158,7 @@ async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
   }
   const summary = await writeFinalOutput({
     journalPath,
+    files: run.files,
     outputPath: localOutput,
     writeInPlace: isSpecialOutput,
     format,
