@@ -2,7 +2,7 @@ import { chmodSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFi
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchOutput } from '../../src/search/rate-row.js';
 import { startFlakyServer, type FlakyServer } from '../helpers/flaky-http-server.js';
@@ -354,5 +354,31 @@ describe('search: bad input and arguments', () => {
     expect(run.code).toBe(0);
     expect((JSON.parse(await reader) as SearchOutput).results).toHaveLength(3);
     expect(statSync(fifo).isFIFO()).toBe(true);
+  });
+
+  it('reports each kind of bad file with its own message while the good file\'s rows survive', async () => {
+    const good = readFileSync(sample);
+    const json = gunzipSync(good);
+    const corrupt = Buffer.from(good);
+    corrupt.fill(0x55, 40, 80); // inside the deflate data: a corrupt block
+    server.serve('/bad/corrupt.json.gz', { body: corrupt });
+    server.serve('/bad/unterminated.json', { body: Buffer.from('{"in_network": [{"billing_code": "99213}]}') });
+    server.serve('/bad/gone.json.gz', { body: new Uint8Array(0), faults: [{ kind: 'status', status: 410 }] });
+    // Accepted, not errors: a BOM before the JSON, and multi-member gzip (two members, one document).
+    server.serve('/ok/bom.json', { body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]) });
+    server.serve('/ok/multi.json.gz', { body: Buffer.concat([gzipSync(json.subarray(0, 1000)), gzipSync(json.subarray(1000))]) });
+    const run = await runCli([
+      'search', '--npi', '1234567893', '--url', server.url('/bad/corrupt.json.gz'), '--url', server.url('/bad/unterminated.json'),
+      '--url', server.url('/bad/gone.json.gz'), '--url', server.url('/ok/bom.json'), '--url', server.url('/ok/multi.json.gz'),
+      '--url', sample, '-o', '-', '--no-progress', '--no-lookup', '--retries', '1',
+    ]);
+    expect(run.code).toBe(1);
+    const output = JSON.parse(run.stdout) as SearchOutput;
+    const messages = Object.fromEntries(output.errors.map((error) => [error.source_file.slice(error.source_file.lastIndexOf('/') + 1), error.message]));
+    expect(Object.keys(messages).sort()).toEqual(['corrupt.json.gz', 'gone.json.gz', 'unterminated.json']);
+    expect(messages['corrupt.json.gz']).toMatch(/gzip/i);
+    expect(messages['unterminated.json']).toContain('unexpected end of input while reading in_network[0]');
+    expect(messages['gone.json.gz']).toContain(`HTTP 410 for ${server.url('/bad/gone.json.gz')}`);
+    expect(countBySource(output)).toEqual({ 'bom.json': 3, 'multi.json.gz': 3, 'in-network-sample.json.gz': 3 });
   });
 });
