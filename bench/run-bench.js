@@ -278,7 +278,25 @@ function verdict(value, target, atLeast = true) {
   return (atLeast ? value >= target : value <= target) ? 'met' : '**missed**';
 }
 
-function renderReport(options, machine, results, peers, overlap, hasSearch, startedAt, seconds) {
+/** bench/connections.bench.js in its own process: 1 and 4 connections to a 20 MB/s-per-connection server. */
+function measureConnections(sizeMb) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'bench', 'connections.bench.js'), '--size-mb', String(sizeMb)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let text = '';
+    child.stdout.on('data', (chunk) => (text += chunk));
+    child.on('close', () => {
+      try {
+        resolve(JSON.parse(text.trim().split('\n').pop()));
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
+}
+
+function renderReport(options, machine, results, peers, overlap, hasSearch, startedAt, seconds, connections) {
   const lines = [];
   lines.push('# Benchmarks', '');
   lines.push(
@@ -395,6 +413,21 @@ function renderReport(options, machine, results, peers, overlap, hasSearch, star
     '| --- | --- | --- | --- |',
     `| ${seconds3(overlap.gunzip)} | ${seconds3(overlap.scan)} | ${seconds3(overlap.together)} | ${seconds3(overlap.gunzip + overlap.scan)} |`,
   );
+  lines.push('', '## Parallel ranged connections (`--connections`)', '');
+  if (connections) {
+    const [one, four] = connections.results;
+    lines.push(
+      `A ${connections.sizeBytes / 1e6} MB file from a local server capping each connection at ${connections.capMBps} MB/s`,
+      '(bench/connections.bench.js), read through openByteStream. Target: 4 connections >= 3x one.',
+      '',
+      '| connections | seconds | MB/s | vs one |',
+      '| --- | --- | --- | --- |',
+      `| 1 | ${one.seconds.toFixed(2)} | ${one.mbPerSecond.toFixed(1)} | 1.00 |`,
+      `| 4 | ${four.seconds.toFixed(2)} | ${four.mbPerSecond.toFixed(1)} | ${(four.mbPerSecond / one.mbPerSecond).toFixed(2)} (${four.mbPerSecond / one.mbPerSecond >= 3 ? 'met' : '**missed**'}) |`,
+    );
+  } else {
+    lines.push('The connections benchmark failed to run (see its output above).');
+  }
   lines.push('', '## Exact commands', '', 'Run from the repository root; `FILE` is each cached file, `NPI` from its `.meta.json`.', '', '```');
   lines.push(
     'node bench/gunzip-sink.js FILE',
@@ -403,6 +436,7 @@ function renderReport(options, machine, results, peers, overlap, hasSearch, star
     'node bin/npi-rates.js search --npi NPI --url FILE --url FILE2 -o bench/.cache/out/two.json --no-progress --no-lookup --workers 2',
     ...peers.map((peer) => peer.command),
     `node bench/scan.bench.js --file ${options.slicePath} --mode walker-skip --source gunzip`,
+    'node bench/connections.bench.js --size-mb 64',
     '```',
     '',
     'Each runs with `NODE_OPTIONS=--import=bench/report-peak-rss.js` so its peak RSS is recorded.',
@@ -455,7 +489,9 @@ async function main() {
   const peers = await measurePeers(slice.path, options);
   log('measuring whether gunzip overlaps with scanning ...');
   const overlap = await measureOverlap(slice.path, options.rounds);
-  const report = renderReport(options, machine, results, peers, overlap, hasSearch, startedAt, (performance.now() - clock) / 1000);
+  log('measuring parallel ranged connections against a capped server ...');
+  const connections = await measureConnections(options.smoke ? 32 : 64);
+  const report = renderReport(options, machine, results, peers, overlap, hasSearch, startedAt, (performance.now() - clock) / 1000, connections);
   process.stdout.write(`${report}\n`);
   if (options.out) {
     await writeFile(options.out, report);
