@@ -12,14 +12,11 @@ export async function writeJsonDocument(
   warnings: SearchMessage[],
   out: NodeJS.WritableStream,
 ): Promise<void> {
-  await writeText(out, `{"search_params":${JSON.stringify(params)},\n"results":[`);
-  let separator = '\n';
-  await writeLines(rows, out, (row) => {
-    const line = `${separator}${JSON.stringify(row)}`;
-    separator = ',\n';
-    return line;
-  });
-  await writeText(out, `\n],\n"errors":${JSON.stringify(errors)},\n"warnings":${JSON.stringify(warnings)}}\n`);
+  await writeJsonDocumentLines(params, serialise(rows), errors, warnings, out);
+}
+
+async function* serialise(rows: AsyncIterable<RateRow> | Iterable<RateRow>): AsyncIterable<string> {
+  for await (const row of rows) yield JSON.stringify(row);
 }
 
 /** The same document from rows already serialised, one JSON object per string. */
