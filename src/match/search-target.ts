@@ -14,6 +14,15 @@ export function makeSearchTarget(
   tins: readonly string[] = [],
   codes: readonly string[] = [],
 ): SearchTarget {
+  for (const tin of tins) {
+    if (normalizeTinDigits(tin).length !== 9 || /[^0-9\s-]/.test(tin)) {
+      throw usageError(
+        'NPI_RATES_BAD_TIN',
+        `--tin "${tin}" is not a TIN: a TIN/EIN is 9 digits, with or without the dash (12-3456789)`,
+        'give the tax identification number as published in the files',
+      );
+    }
+  }
   return {
     npis: new Set(npis),
     tins: new Set(tins.map(normalizeTinDigits)),

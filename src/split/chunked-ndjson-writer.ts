@@ -82,7 +82,11 @@ export class ChunkedNdjsonWriter {
     const chunk = this.current;
     this.current = undefined;
     if (chunk) {
+      // The file may still be opening: wait for the stream to close, or the open would recreate
+      // the file right after it was removed.
+      const closed = new Promise<void>((resolve) => (chunk.stream.closed ? resolve() : chunk.stream.once('close', () => resolve())));
       chunk.stream.destroy();
+      await closed;
       await rm(chunk.tempPath, { force: true });
       this.files.pop();
     }

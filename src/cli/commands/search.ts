@@ -214,7 +214,13 @@ async function collectLocations(
   }
   const unique = [...new Set(locations.filter((location) => location !== ''))];
   if (unique.length === 0) {
-    throw usageError('NPI_RATES_NO_FILES', 'no files to search', 'give --url, --urls-file or --toc-url');
+    throw flags.tocUrl
+      ? usageError(
+          'NPI_RATES_NO_FILES',
+          `the table of contents ${redactUrl(flags.tocUrl)} lists no in-network file for these filters`,
+          'check --plan-id, --plan-name and --market (npi-rates urls --toc-url ... --json shows the plans)',
+        )
+      : usageError('NPI_RATES_NO_FILES', 'no files to search', 'give --url, --urls-file or --toc-url');
   }
   return unique;
 }
