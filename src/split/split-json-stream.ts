@@ -2,7 +2,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JsonWalker, walkChunks } from '../scan/json-walker.js';
 import type { PathSegment, ValueKind, ValueMode, WalkerHandler } from '../scan/json-walker.js';
-import { NpiRatesError } from '../shared/errors.js';
+import { NpiRatesError, usageError } from '../shared/errors.js';
 import { ChunkedNdjsonWriter } from './chunked-ndjson-writer.js';
 import { compactJsonLine } from './compact-json-line.js';
 
@@ -129,7 +129,13 @@ export async function splitJsonStream(
   outDirectory: string,
   options: { chunkBytes?: number } = {},
 ): Promise<SplitSummary> {
-  await mkdir(outDirectory, { recursive: true });
+  await mkdir(outDirectory, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw usageError(
+      'NPI_RATES_OUTPUT_UNWRITABLE',
+      `cannot create the output folder ${outDirectory}: ${error.code === 'EEXIST' || error.code === 'ENOTDIR' ? 'a file is in the way' : error.message}`,
+      'give -o a folder path (it is created when missing)',
+    );
+  });
   const headerFile = path.join(outDirectory, HEADER_FILE_NAME);
   // A header left by an earlier split of the same folder must not vouch for this run's files.
   await rm(headerFile, { force: true });

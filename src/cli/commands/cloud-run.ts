@@ -144,7 +144,17 @@ async function readRunUrls(flags: CloudRunFlags, stdin: NodeJS.ReadableStream, r
     throw usageError('NPI_RATES_BAD_OPTION', 'give either --urls-file or --toc-url, not both');
   }
   if (flags.urlsFile) {
-    return { urls: await readUrlList(flags.urlsFile, stdin, region), urlsSourceName: flags.urlsFile };
+    const urls = await readUrlList(flags.urlsFile, stdin, region);
+    // A Fargate task reads its files over the network; a local path or a typo could only fail there.
+    const unreachable = urls.find((url) => !/^(https?|s3):\/\//i.test(url));
+    if (unreachable !== undefined) {
+      throw usageError(
+        'NPI_RATES_BAD_URL_LIST',
+        `--urls-file ${flags.urlsFile}: "${unreachable}" is not an http(s):// or s3:// URL, which a cloud task could not read`,
+        'upload local files to S3 and list their s3:// URIs',
+      );
+    }
+    return { urls, urlsSourceName: flags.urlsFile };
   }
   if (flags.tocUrl) {
     // Loaded only when used: the table-of-contents reader is not needed for the other paths.

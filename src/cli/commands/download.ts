@@ -29,7 +29,16 @@ export function decompressedFileName(location: string): string {
 
 async function resolveTarget(output: string, location: string): Promise<string> {
   const info = await stat(output).catch(() => undefined);
-  return info?.isDirectory() ? path.join(output, decompressedFileName(location)) : output;
+  if (info?.isDirectory()) return path.join(output, decompressedFileName(location));
+  const parent = await stat(path.dirname(path.resolve(output))).catch(() => undefined);
+  if (!parent?.isDirectory()) {
+    throw usageError(
+      'NPI_RATES_OUTPUT_UNWRITABLE',
+      `cannot write ${output}: the folder ${path.dirname(path.resolve(output))} does not exist`,
+      'create the folder first, or give -o an existing folder',
+    );
+  }
+  return output;
 }
 
 function parseConnections(value: string | undefined): number | undefined {

@@ -1,0 +1,34 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runMain } from '../helpers/capture-io.js';
+import { repoRoot } from '../helpers/shared-dir.js';
+
+/** Output paths that cannot work are refused with a sentence and exit 2, never a raw system error. */
+const dir = mkdtempSync(join(tmpdir(), 'npi-rates-out-'));
+const sample = resolve(repoRoot, 'samples', 'in-network-sample.json.gz');
+
+describe('unusable output paths', () => {
+  it('split refuses an -o that is a file', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const result = await runMain('split', sample, '-o', file);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`cannot create the output folder ${file}: a file is in the way`);
+  });
+
+  it('download refuses an -o inside a folder that does not exist', async () => {
+    const result = await runMain('download', sample, '-o', join(dir, 'missing', 'x.json'));
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`the folder ${join(dir, 'missing')} does not exist`);
+  });
+
+  it('cloud-run refuses a URL list line that a cloud task could not read', async () => {
+    const list = join(dir, 'urls.txt');
+    writeFileSync(list, 'https://example.test/a.json.gz\n./local.json\n');
+    const result = await runMain('cloud-run', '--dry-run', '--s3-bucket', 'bbb', '--region', 'us-east-1', '--subnets', 's-1', '--npi', '1234567893', '--urls-file', list);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('"./local.json" is not an http(s):// or s3:// URL');
+  });
+});
