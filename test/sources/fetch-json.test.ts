@@ -4,23 +4,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NpiRatesError } from '../../src/shared/errors.js';
 import { fetchSmallJson } from '../../src/sources/fetch-json.js';
 import { startFlakyServer, type FlakyServer } from '../helpers/flaky-http-server.js';
+import { failure } from '../helpers/expect-failure.js';
 
 const group = { provider_groups: [{ npi: [1234567893], tin: { type: 'ein', value: '11-1000004' } }], version: '1.0.0' };
 const fast = { minBackoffMs: 5, maxBackoffMs: 20, stallTimeoutMs: 750 };
 let server: FlakyServer;
-
-async function failure(work: Promise<unknown>): Promise<NpiRatesError> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof NpiRatesError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 beforeEach(async () => {
   server = await startFlakyServer();

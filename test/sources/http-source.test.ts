@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NpiRatesError } from '../../src/shared/errors.js';
 import { decodeLayers } from '../../src/sources/decode-layers.js';
 import { DEFAULT_USER_AGENT, openByteStream, type SourceOptions } from '../../src/sources/open-source.js';
 import { startFlakyServer, strongEtagOf, type FlakyServer } from '../helpers/flaky-http-server.js';
 import { collectBytes, sampleMrfJson } from '../helpers/gzip-fixtures.js';
+import { failure } from '../helpers/expect-failure.js';
 
 const file = randomBytes(300_000);
 let server: FlakyServer;
@@ -30,16 +30,6 @@ function options(extra: SourceOptions = {}): SourceOptions {
 async function download(path: string, extra: SourceOptions = {}): Promise<Buffer> {
   const source = await openByteStream(server.url(path), options(extra));
   return collectBytes(source.chunks);
-}
-
-async function failure(work: Promise<unknown>): Promise<NpiRatesError> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof NpiRatesError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 beforeEach(async () => {
