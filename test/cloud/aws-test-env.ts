@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startMoto } from '../helpers/moto.js';
 
 /**
@@ -21,4 +22,22 @@ export async function useMoto(): Promise<{ endpoint: string; reset(): Promise<vo
       else process.env.MOTO_IAM_LOAD_MANAGED_POLICIES = previous;
     },
   };
+}
+
+/**
+ * Registers the hooks every moto test file needs: one server for the file, its state wiped
+ * before each test, and `afterFile` (temporary folders, say) run before the server stops.
+ */
+export function useMotoPerFile(afterFile: () => Promise<void> = async () => {}): void {
+  let moto: Awaited<ReturnType<typeof useMoto>> | undefined;
+  beforeAll(async () => {
+    moto = await useMoto();
+  });
+  afterAll(async () => {
+    await afterFile();
+    await moto?.stop();
+  });
+  beforeEach(async () => {
+    await moto?.reset();
+  });
 }

@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { main } from '../../src/cli/main.js';
 import { createCloudClients } from '../../src/cloud/aws-clients.js';
 import { runCloudSetup } from '../../src/cloud/setup.js';
 import { listS3Objects } from '../../src/cloud/s3-results.js';
-import { useMoto } from './aws-test-env.js';
+import { useMotoPerFile } from './aws-test-env.js';
 import { captureIo } from '../helpers/capture-io.js';
 import path from 'node:path';
 import { REPO_ROOT, writeUrlsFile, removeTemporaryDirs } from './cloud-run-env.js';
 
-let moto: Awaited<ReturnType<typeof useMoto>>;
-beforeAll(async () => {
-  moto = await useMoto();
-});
-afterAll(async () => {
-  await removeTemporaryDirs();
-  await moto.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+useMotoPerFile(removeTemporaryDirs);
 
 const URLS = Array.from({ length: 12 }, (_, index) => `https://mrf.test/file-${index + 1}.json.gz`);
 

@@ -5,30 +5,20 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { runCloudJob } from '../../src/cloud/cloud-run.js';
 import { loadRunState } from '../../src/cloud/run-state.js';
 import { readS3Text } from '../../src/cloud/s3-results.js';
 import type { SearchOutput } from '../../src/search/rate-row.js';
 import type { FakeEcsServer } from '../helpers/fake-ecs-server.js';
-import { useMoto } from './aws-test-env.js';
+import { useMotoPerFile } from './aws-test-env.js';
 import { captureIo } from '../helpers/capture-io.js';
 import { BUCKET, chunkOf, startFakeFargate, stopFakeFargate, STUB_BIN, writeUrlsFile, removeTemporaryDirs } from './cloud-run-env.js';
 
-let moto: Awaited<ReturnType<typeof useMoto>>;
 let fake: FakeEcsServer | undefined;
 
-beforeAll(async () => {
-  moto = await useMoto();
-});
-afterAll(async () => {
-  await removeTemporaryDirs();
-  await moto.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+useMotoPerFile(removeTemporaryDirs);
 afterEach(async () => {
   await stopFakeFargate(fake);
   fake = undefined;

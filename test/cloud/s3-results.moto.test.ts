@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { main } from '../../src/cli/main.js';
 import {
@@ -14,20 +14,12 @@ import {
   writeS3Text,
 } from '../../src/cloud/s3-results.js';
 import type { SearchOutput } from '../../src/search/rate-row.js';
-import { useMoto } from './aws-test-env.js';
+import { useMotoPerFile } from './aws-test-env.js';
 import { captureIo } from '../helpers/capture-io.js';
 import { makeTemporaryDir, removeTemporaryDirs } from './cloud-run-env.js';
 
-let moto: Awaited<ReturnType<typeof useMoto>>;
-beforeAll(async () => {
-  moto = await useMoto();
-});
-afterAll(async () => {
-  await removeTemporaryDirs();
-  await moto.stop();
-});
+useMotoPerFile(removeTemporaryDirs);
 beforeEach(async () => {
-  await moto.reset();
   await s3Client().send(new CreateBucketCommand({ Bucket: 'results-bucket' }));
 });
 

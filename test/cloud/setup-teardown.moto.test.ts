@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DescribeClustersCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { GetRoleCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -16,22 +16,12 @@ import { createCloudClients } from '../../src/cloud/aws-clients.js';
 import { runCloudSetup } from '../../src/cloud/setup.js';
 import { runCloudTeardown } from '../../src/cloud/teardown.js';
 import { taskSizeFromFlags } from '../../src/cloud/task-size.js';
-import { useMoto } from './aws-test-env.js';
+import { useMotoPerFile } from './aws-test-env.js';
 import { captureIo } from '../helpers/capture-io.js';
 
 // moto's fixed account id.
 const ACCOUNT = '123456789012';
-let moto: Awaited<ReturnType<typeof useMoto>>;
-
-beforeAll(async () => {
-  moto = await useMoto();
-});
-afterAll(async () => {
-  await moto.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+useMotoPerFile();
 
 async function cli(...args: string[]) {
   const capture = captureIo();
