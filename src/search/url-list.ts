@@ -26,11 +26,7 @@ export function parseUrlList(text: string, sourceName: string): string[] {
   } else {
     entries = trimmed.split(/\r?\n/).map((line) => line.replace(/(^|\s)#.*$/, ''));
   }
-  return dedupe(entries.map((entry) => entry.trim()).filter((entry) => entry !== ''));
-}
-
-export function dedupe(locations: string[]): string[] {
-  return [...new Set(locations)];
+  return [...new Set(entries.map((entry) => entry.trim()).filter((entry) => entry !== ''))];
 }
 
 /** Reads a URL list from a local file, `-` (standard input) or s3://; an empty list is refused. */

@@ -8,7 +8,7 @@ import { createSearchProgress } from '../search-progress.js';
 import { parseNpiList } from '../../match/npi.js';
 import { makeSearchTarget } from '../../match/search-target.js';
 import { describeSearchedNpis, parsePickValues, resolveProviderName } from '../../nppes/index.js';
-import { runSearch } from '../../search/run-search.js';
+import { runSearch, uniqueLocations } from '../../search/run-search.js';
 import { writeFinalOutput } from '../../search/final-output.js';
 import { readUrlList } from '../../search/url-list.js';
 import { listInNetworkFiles, parseTocFilters } from '../../toc/index.js';
@@ -212,7 +212,7 @@ async function collectLocations(
     io.err.write(`${redactUrl(flags.tocUrl)}: ${listing.files.length} in-network file(s) selected\n`);
     locations.push(...listing.files.map((file) => file.url));
   }
-  const unique = [...new Set(locations.filter((location) => location !== ''))];
+  const unique = uniqueLocations(locations.filter((location) => location !== ''));
   if (unique.length === 0) {
     throw flags.tocUrl
       ? usageError(
