@@ -11,6 +11,8 @@
  *   [DATA + WINDOW, +64)       slack: the last 64-byte step may read past the end (masked off)
  */
 
+import { maskOf, prefixXor } from './simd-blocks';
+
 const STACK: usize = 0;
 /** Nesting deeper than this inside one value is refused (the walker's limit too). */
 const MAX_DEPTH: i32 = 4096;
@@ -56,26 +58,6 @@ export function beginValue(openingBracket: i32): void {
   depth = 1;
   isInString = 0;
   isEscaped = 0;
-}
-
-function maskOf(a: v128, b: v128, c: v128, d: v128): u64 {
-  return (
-    (<u64>i8x16.bitmask(a)) |
-    ((<u64>i8x16.bitmask(b)) << 16) |
-    ((<u64>i8x16.bitmask(c)) << 32) |
-    ((<u64>i8x16.bitmask(d)) << 48)
-  );
-}
-
-/** Bit i set when an odd number of set bits lies at or below i: "inside a string" from quotes. */
-function prefixXor(bits: u64): u64 {
-  bits ^= bits << 1;
-  bits ^= bits << 2;
-  bits ^= bits << 4;
-  bits ^= bits << 8;
-  bits ^= bits << 16;
-  bits ^= bits << 32;
-  return bits;
 }
 
 /**

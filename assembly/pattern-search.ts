@@ -12,6 +12,8 @@
  *   [HAYSTACK + CAPACITY, +320) slack: loads may run past the end (positions are bounds-checked)
  */
 
+import { findPattern } from './simd-blocks';
+
 const PATTERNS: usize = 0;
 const PATTERN_SLOT: usize = 256;
 const MAX_PATTERNS: i32 = 16;
@@ -46,37 +48,8 @@ export function usePatterns(count: i32): void {
 /** Index of the first occurrence of the first pattern found in haystack[0, length), or -1. */
 export function findAny(length: i32): i32 {
   for (let p = 0; p < patternCount; p++) {
-    const found = findPattern(PATTERNS + <usize>p * PATTERN_SLOT, length);
+    const found = findPattern(HAYSTACK, 0, length, PATTERNS + <usize>p * PATTERN_SLOT);
     if (found >= 0) return found;
   }
   return -1;
-}
-
-function findPattern(slot: usize, length: i32): i32 {
-  const size = <i32>load<u8>(slot);
-  if (size == 0 || size > length) return -1;
-  const pattern = slot + 1;
-  const first = i8x16.splat(load<i8>(pattern));
-  const last = i8x16.splat(load<i8>(pattern + <usize>(size - 1)));
-  const lastStart = length - size; // the last position a whole pattern fits at
-  for (let i = 0; i <= lastStart; i += 16) {
-    const at = HAYSTACK + <usize>i;
-    const heads = i8x16.eq(v128.load(at), first);
-    const tails = i8x16.eq(v128.load(at + <usize>(size - 1)), last);
-    let candidates = i8x16.bitmask(v128.and(heads, tails));
-    while (candidates != 0) {
-      const position = i + ctz(candidates);
-      if (position > lastStart) break;
-      if (matchesAt(HAYSTACK + <usize>position, pattern, size)) return position;
-      candidates &= candidates - 1;
-    }
-  }
-  return -1;
-}
-
-function matchesAt(at: usize, pattern: usize, size: i32): bool {
-  for (let k = 1; k < size - 1; k++) {
-    if (load<u8>(at + <usize>k) != load<u8>(pattern + <usize>k)) return false;
-  }
-  return true;
 }

@@ -32,6 +32,12 @@ const KERNELS = [
     constant: 'PATTERN_SEARCH_WASM_BASE64',
     flags: [...COMMON_FLAGS, '--initialMemory', '1', '--maximumMemory', '1'],
   },
+  {
+    source: 'assembly/rate-filter.ts',
+    module: 'src/scan/kernel/rate-filter-wasm.ts',
+    constant: 'RATE_FILTER_WASM_BASE64',
+    flags: [...COMMON_FLAGS, '--initialMemory', '33', '--maximumMemory', '33'],
+  },
 ];
 
 async function compile(kernel) {

@@ -16,12 +16,14 @@ import {
   HYPHEN_MINUS,
 } from './bytes.js';
 import { ScanError } from './scan-error.js';
+import { concatBytes } from './concat-bytes.js';
+import { FilterStep, type ArrayElementFilter } from './array-element-filter.js';
 import { formatPath } from './json-path.js';
 import { ContainerEndFinder, FOUND_NOTHING, MISMATCHED_BRACKET } from './kernel/container-end-finder.js';
 
 export type PathSegment = string | number;
 export type ValueKind = 'object' | 'array' | 'string' | 'number' | 'literal';
-export type ValueMode = 'descend' | 'capture' | 'skip';
+export type ValueMode = 'descend' | 'capture' | 'skip' | 'filter';
 
 export interface JsonWalkerOptions {
   /**
@@ -36,6 +38,8 @@ export interface WalkerHandler {
    * A value starts inside a container being descended (or at the root). `path` is the walker's
    * own stack: read it, do not keep it. 'descend' walks into an object or array, 'capture'
    * delivers the value's raw bytes to onCapture, 'skip' checks its brackets and strings only.
+   * 'filter' (arrays only, and only with an elementFilter) hands the array to that filter and
+   * delivers to onCapture just the elements it returns, with their index on the path.
    */
   selectValue(path: readonly PathSegment[], kind: ValueKind): ValueMode;
   /**
@@ -47,6 +51,8 @@ export interface WalkerHandler {
   onEnter?(path: readonly PathSegment[], kind: 'object' | 'array'): void | 'pause';
   /** A descended container closed; 'pause' stops write() right after its closing bracket. */
   onExit?(path: readonly PathSegment[], kind: 'object' | 'array'): void | 'pause';
+  /** Reads the arrays selected with 'filter' (set up by the handler before it selects one). */
+  readonly elementFilter?: ArrayElementFilter;
 }
 
 const enum State {
@@ -61,6 +67,7 @@ const enum State {
   IN_STRING_VALUE,
   IN_NUMBER_VALUE,
   IN_LITERAL_VALUE,
+  IN_FILTERED_ARRAY,
   AFTER_ROOT,
 }
 
@@ -76,6 +83,7 @@ const STATE_NAMES = [
   'IN_STRING_VALUE',
   'IN_NUMBER_VALUE',
   'IN_LITERAL_VALUE',
+  'IN_FILTERED_ARRAY',
   'AFTER_ROOT',
 ];
 
@@ -139,8 +147,15 @@ export class JsonWalker {
     this.captureStart = 0;
     this.keyStart = 0;
     this.endFinder?.forgetChunk();
+    this.handler.elementFilter?.forgetChunk();
     while (i < length) {
       switch (this.state) {
+        case State.IN_FILTERED_ARRAY: {
+          const next = this.nextFilteredElement(chunk, i, length);
+          if (next < 0) return this.paused(-next);
+          i = next;
+          break;
+        }
         case State.IN_CONTAINER_VALUE: {
           const end = this.findContainerEnd(chunk, i, length);
           if (end < 0) {
@@ -327,6 +342,11 @@ export class JsonWalker {
     if (mode === 'descend' && (kind === 'object' || kind === 'array')) {
       return this.openContainer(kind);
     }
+    if (mode === 'filter' && kind === 'array' && this.handler.elementFilter !== undefined) {
+      this.handler.elementFilter.beginArray();
+      this.state = State.IN_FILTERED_ARRAY;
+      return false;
+    }
     this.isCapturing = mode === 'capture';
     this.valueStartOffset = this.chunkStartOffset + i;
     this.captureStart = i;
@@ -378,6 +398,35 @@ export class JsonWalker {
     }
     this.state = this.frameKinds.length === 0 ? State.AFTER_ROOT : State.COMMA_OR_END_EXPECTED;
     return pause;
+  }
+
+  /**
+   * Runs the element filter over chunk[start, length) up to its next result. Returns where to go
+   * on, or minus that when a handler paused on a returned element.
+   */
+  private nextFilteredElement(chunk: Uint8Array, start: number, length: number): number {
+    const filter = this.handler.elementFilter!;
+    const step = filter.next(chunk, start, length, this.chunkStartOffset);
+    switch (step) {
+      case FilterStep.NEED_MORE:
+        return length;
+      case FilterStep.CANDIDATE: {
+        const after = filter.position + 1;
+        this.path.push(filter.candidateIndex);
+        const pause = this.handler.onCapture(this.path, filter.candidate, filter.candidateOffset) === 'pause';
+        this.path.pop();
+        return pause ? -after : after;
+      }
+      case FilterStep.ARRAY_END:
+        this.isCapturing = false;
+        return this.finishValue(chunk, filter.position + 1) ? -(filter.position + 1) : filter.position + 1;
+      case FilterStep.MISMATCHED_BRACKET: {
+        const expected = filter.innermostOpenBracket() === LEFT_CURLY_BRACKET ? "'}'" : "']'";
+        return this.unexpected(filter.position, chunk[filter.position], expected);
+      }
+      default:
+        throw this.error(`nesting deeper than ${MAX_SKIP_DEPTH} levels`, 'NPI_RATES_BAD_JSON', filter.position);
+    }
   }
 
   /** Keeps the part of a captured value that this chunk holds; the chunk may be reused. */
@@ -504,18 +553,6 @@ function valueKindOf(byte: number): ValueKind | undefined {
   if (isDigit(byte) || byte === HYPHEN_MINUS) return 'number';
   if (byte === 0x74 || byte === 0x66 || byte === 0x6e) return 'literal'; // t, f, n
   return undefined;
-}
-
-export function concatBytes(pieces: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const piece of pieces) total += piece.length;
-  const joined = new Uint8Array(total);
-  let at = 0;
-  for (const piece of pieces) {
-    joined.set(piece, at);
-    at += piece.length;
-  }
-  return joined;
 }
 
 /**

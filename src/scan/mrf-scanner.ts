@@ -14,7 +14,8 @@ import { RowDeduper, rowKey } from '../match/row-dedupe.js';
 import { isWantedCode, type SearchTarget } from '../match/search-target.js';
 import { formatPath } from './json-path.js';
 import type { PathSegment, ValueKind, ValueMode, WalkerHandler } from './json-walker.js';
-import { RatePrefilter } from './rate-prefilter.js';
+import { RatePrefilter, searchedDigitPatterns } from './rate-prefilter.js';
+import { RateElementFilter } from './kernel/rate-filter.js';
 import { ScanError } from './scan-error.js';
 
 /**
@@ -44,6 +45,11 @@ export interface MrfScannerOptions {
   events: MrfScanEvents;
   /** Shared between the passes of one file, so no row is written twice. */
   deduper: RowDeduper;
+  /**
+   * Read negotiated_rates with the WebAssembly element filter where the runtime has it (false:
+   * every rate goes through the JavaScript prefilter, as a cross-check in tests). @default true
+   */
+  useElementFilter?: boolean;
 }
 
 const METADATA_KEYS = new Set(['reporting_entity_name', 'reporting_entity_type', 'last_updated_on', 'version']);
@@ -67,6 +73,8 @@ export class MrfScanner implements WalkerHandler {
   private readonly options: MrfScannerOptions;
   private readonly prefilter: RatePrefilter;
   private readonly sources: GroupSources;
+  /** Reads negotiated_rates arrays in WebAssembly, handing over only candidate rates (if available). */
+  readonly elementFilter: RateElementFilter | undefined;
   private topKey = '';
   private itemField = '';
   /** Path length of an in_network item: 2 for the usual array, 1 when in_network is one object. */
@@ -83,6 +91,7 @@ export class MrfScanner implements WalkerHandler {
   constructor(options: MrfScannerOptions) {
     this.options = options;
     this.prefilter = new RatePrefilter(options.target);
+    this.elementFilter = options.useElementFilter === false ? undefined : RateElementFilter.create(searchedDigitPatterns(options.target));
     this.sources = {
       useReferences: true,
       useInlineGroups: options.pass === 'full',
@@ -95,7 +104,7 @@ export class MrfScanner implements WalkerHandler {
     return (
       this.isInNetworkFirst &&
       this.hasSeenReferences &&
-      this.prefilter.sawReferencedRate &&
+      (this.prefilter.sawReferencedRate || this.elementFilter?.sawReferences === true) &&
       (table.hasMatches || table.hasPendingFetches)
     );
   }
@@ -185,6 +194,16 @@ export class MrfScanner implements WalkerHandler {
     if (this.itemField === 'negotiated_rates') {
       // With --code, a billing code read before the rates lets the whole array be skipped.
       if (this.header.billing_code !== null && !this.isItemWanted()) return 'skip';
+      if (kind === 'array' && this.elementFilter !== undefined) {
+        const table = this.options.table;
+        this.elementFilter.useGroups({
+          useReferences: this.sources.useReferences,
+          useInline: this.sources.useInlineGroups,
+          hasMatches: table.hasMatches,
+          matchedIds: table.matchedNumericIds,
+        });
+        return 'filter';
+      }
       if (kind === 'array') return 'descend';
       return kind === 'object' ? 'capture' : 'skip';
     }

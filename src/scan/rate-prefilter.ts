@@ -36,10 +36,7 @@ export class RatePrefilter {
   sawReferencedRate = false;
 
   constructor(target: SearchTarget) {
-    const npiPatterns = [...target.npis].map((npi) => asciiBytes(String(npi)));
-    // A TIN may be written with or without its dash: its last seven digits are always together.
-    const tinPatterns = [...target.tins].map((tin) => asciiBytes(tin.slice(-7)));
-    this.patterns = [...npiPatterns, ...tinPatterns];
+    this.patterns = searchedDigitPatterns(target);
     this.isPatternSearchUseful = this.patterns.length <= MAX_PATTERNS;
     this.patternKernel = this.isPatternSearchUseful ? PatternSearch.create(this.patterns) : undefined;
   }
@@ -116,6 +113,14 @@ export class RatePrefilter {
     }
     return true;
   }
+}
+
+/** The bytes any group wanted by the search must hold: each NPI's digits, each TIN's last seven. */
+export function searchedDigitPatterns(target: SearchTarget): Uint8Array[] {
+  const npiPatterns = [...target.npis].map((npi) => asciiBytes(String(npi)));
+  // A TIN may be written with or without its dash: its last seven digits are always together.
+  const tinPatterns = [...target.tins].map((tin) => asciiBytes(tin.slice(-7)));
+  return [...npiPatterns, ...tinPatterns];
 }
 
 function startsWithAt(bytes: Uint8Array, at: number, prefix: Uint8Array): boolean {

@@ -29,6 +29,8 @@ export interface DocumentScanOptions {
    * in_network comes before provider_references (read from a spooled compressed copy).
    */
   reopen(): Promise<AsyncIterable<Uint8Array>>;
+  /** false reads every negotiated rate in JavaScript (a cross-check for the WebAssembly filter). */
+  useElementFilter?: boolean;
 }
 
 export interface DocumentScanResult {
@@ -56,6 +58,7 @@ export async function scanDocument(
     table,
     deduper,
     pass: 'full',
+    useElementFilter: options.useElementFilter,
     events: { ...events, isRowsFull: () => options.rowsBackpressure?.isFull() ?? false },
   });
   const walker = new JsonWalker(scanner, sourceName);
@@ -96,6 +99,7 @@ async function runPass(
     table,
     deduper,
     pass,
+    useElementFilter: options.useElementFilter,
     // Metadata and layout were reported by the first pass.
     events: {
       ...options.events,

@@ -20,7 +20,7 @@ async function* inChunks(bytes: Uint8Array, chunkSize: number): AsyncIterable<Ui
 export async function scanBytes(
   bytes: Uint8Array,
   search: { npis?: number[]; tins?: string[]; codes?: string[] },
-  options: { chunkSize?: number; fetchRemote?: RemoteFetcher; sourceName?: string } = {},
+  options: { chunkSize?: number; fetchRemote?: RemoteFetcher; sourceName?: string; useElementFilter?: boolean } = {},
 ): Promise<ScanOutcome> {
   const chunkSize = options.chunkSize ?? 1 << 20;
   const outcome: ScanOutcome = { rows: [], warnings: [], logs: [], metadata: {} };
@@ -30,6 +30,7 @@ export async function scanBytes(
       target: makeSearchTarget(search.npis ?? [], search.tins ?? [], search.codes ?? []),
       fetchRemote: options.fetchRemote ?? (async (url) => Promise.reject(new Error(`no remote fixture for ${url}`))),
       reopen: async () => inChunks(bytes, chunkSize),
+      useElementFilter: options.useElementFilter,
       events: {
         onRows: (rows) => outcome.rows.push(...rows),
         onWarning: (message) => outcome.warnings.push(message),

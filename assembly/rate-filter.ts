@@ -1,0 +1,471 @@
+/**
+ * WebAssembly kernel that reads a whole negotiated_rates array and stops only at the elements that
+ * may produce a row, so JavaScript never sees the others (about 99% of them in a usual search).
+ * It walks the array like container-end.ts (64 bytes per step, masks for quotes, backslashes and
+ * brackets) and, per element, decides from the bytes:
+ *   - a member array whose key ends in "references" (any capitalisation): its ids are read and
+ *     looked up in a hash set of the matched group ids; any id it cannot read answers "maybe";
+ *   - with inline groups wanted: does any searched pattern (NPI or TIN digits) lie in the element;
+ *   - an element with no such array that still holds `references"` (a single id, not a list):
+ *     "maybe" while any group matched.
+ * "Maybe" is always safe: the caller parses the element and decides. Elements that began in an
+ * earlier window are always returned, since their first bytes are no longer here.
+ *
+ * Built by scripts/build-wasm.mjs into src/scan/kernel/rate-filter-wasm.ts; the TypeScript side
+ * is src/scan/kernel/rate-filter.ts. Memory layout (one fixed 33-page memory):
+ *   [0, 4096)                    open-bracket stack of the array being read ('{' or '[')
+ *   [4096, 8192)                 up to 16 patterns, 256 bytes each: length, then the bytes
+ *   [DATA, DATA + WINDOW)        the bytes being scanned, copied in by the caller
+ *   [DATA + WINDOW, + 4096)      slack: SIMD loads may run past the end (results are masked)
+ *   [HASH, HASH + 8 << 17)       matched group ids + 1 (0 is an empty slot), open addressing
+ *   [NEXT_HITS, + 64)            per pattern, where it next occurs in the window
+ */
+import { findPattern, maskOf, prefixXor } from './simd-blocks';
+
+const STACK: usize = 0;
+const PATTERNS: usize = 4096;
+const PATTERN_SLOT: usize = 256;
+const MAX_PATTERNS: i32 = 16;
+const DATA: usize = 8192;
+const WINDOW: i32 = 1 << 20;
+const HASH: usize = DATA + <usize>WINDOW + 4096;
+const MAX_HASH_BITS: i32 = 17;
+/** Per pattern (i32): where it next occurs in the window at or after the last element looked at. */
+const NEXT_HITS: usize = HASH + (<usize>8 << <usize>MAX_HASH_BITS);
+const MAX_DEPTH: i32 = 4096;
+/** Ids longer than this are not read as numbers (the same limit as the JavaScript prefilter). */
+const MAX_ID_DIGITS: i32 = 15;
+
+const QUOTATION_MARK: i32 = 0x22; // "
+const REVERSE_SOLIDUS: i32 = 0x5c; // \
+const LEFT_SQUARE_BRACKET: i32 = 0x5b; // [
+const LEFT_CURLY_BRACKET: i32 = 0x7b; // {   ('[' | 0x20 is '{' too)
+const RIGHT_CURLY_BRACKET: i32 = 0x7d; // }  (']' | 0x20 is '}' too)
+const COLON: i32 = 0x3a;
+const COMMA: i32 = 0x2c;
+const RIGHT_SQUARE_BRACKET: i32 = 0x5d;
+
+// Results of next().
+export const NEED_MORE: i32 = -1;
+export const MISMATCHED_BRACKET: i32 = -2;
+export const TOO_DEEP: i32 = -3;
+export const CANDIDATE: i32 = 1;
+export const ARRAY_END: i32 = 2;
+const GO_ON: i32 = 0;
+
+/** elementStart when no element is open, and when the open one began in an earlier window. */
+export const NO_ELEMENT: i32 = -2;
+export const BEGAN_EARLIER: i32 = -1;
+const NOT_SEARCHED: i32 = -1;
+const NOT_FOUND: i32 = 0x7fffffff;
+
+let depth: i32 = 0;
+let isInString: i32 = 0;
+let isEscaped: i32 = 0;
+let dataEnd: i32 = 0;
+/** Where the last result happened: the candidate's closing bracket, the array's ']', a bad byte. */
+let position: i32 = 0;
+
+let elementStart: i32 = NO_ELEMENT;
+/** Where the last CANDIDATE began (BEGAN_EARLIER when before the window). */
+let candidateStart: i32 = NO_ELEMENT;
+let elementIndex: i32 = -1;
+let elementIsMaybe: i32 = 0;
+let elementHasReferences: i32 = 0;
+
+let useReferences: i32 = 0;
+let useInline: i32 = 0;
+/** Any referenced group matched (some ids may not be numbers: those are read as "maybe"). */
+let hasMatches: i32 = 0;
+let patternCount: i32 = 0;
+/** More patterns than the kernel holds: every element is a maybe for inline groups. */
+let isEveryElementInlineMaybe: i32 = 0;
+let hashBits: i32 = 0;
+let hashCount: i32 = 0;
+/** More matched ids than the hash set holds: every element with references is a maybe. */
+let isEveryReferenceMaybe: i32 = 0;
+/** Set once any element held a references array or key (for the caller's second-pass decision). */
+let sawReferences: i32 = 0;
+
+
+export function dataOffset(): i32 {
+  return DATA as i32;
+}
+
+export function windowBytes(): i32 {
+  return WINDOW;
+}
+
+export function patternsOffset(): i32 {
+  return PATTERNS as i32;
+}
+
+export function maxPatternBytes(): i32 {
+  return (PATTERN_SLOT as i32) - 1;
+}
+
+export function resultPosition(): i32 {
+  return position;
+}
+
+export function openElementStart(): i32 {
+  return elementStart;
+}
+
+export function candidateStartIndex(): i32 {
+  return candidateStart;
+}
+
+export function currentElementIndex(): i32 {
+  return elementIndex;
+}
+
+export function sawReferencesArray(): i32 {
+  return sawReferences;
+}
+
+export function innermostOpenBracket(): i32 {
+  return depth > 0 ? load<u8>(STACK + (depth - 1)) : 0;
+}
+
+/**
+ * The caller has written `count` patterns (the searched NPIs' and TINs' digits) into their slots;
+ * more than 16 makes every element a maybe for inline groups.
+ */
+export function usePatterns(count: i32): void {
+  patternCount = count < MAX_PATTERNS ? count : MAX_PATTERNS;
+  isEveryElementInlineMaybe = <i32>(count > MAX_PATTERNS);
+}
+
+/**
+ * Which groups can make a row from now on: referenced ones (by id, once any matched), inline ones
+ * (by pattern).
+ */
+export function useGroups(references: i32, inline: i32, anyMatched: i32): void {
+  useReferences = references;
+  useInline = inline;
+  hasMatches = anyMatched;
+}
+
+/** Empties the id set, sized for `ids` ids (more than it holds makes every reference a maybe). */
+export function clearIds(ids: i32): void {
+  hashCount = 0;
+  isEveryReferenceMaybe = <i32>(ids > (1 << (MAX_HASH_BITS - 1)));
+  hashBits = 4;
+  while ((1 << hashBits) < ids * 2 && hashBits < MAX_HASH_BITS) hashBits++;
+  memory.fill(HASH, 0, <usize>8 << <usize>hashBits);
+}
+
+/** Adds a matched numeric group id (an integer below 2^53) to the set. */
+export function addId(id: f64): void {
+  if (isEveryReferenceMaybe) return;
+  const key = <u64>id + 1;
+  const mask = (1 << hashBits) - 1;
+  let slot = slotOf(key);
+  while (true) {
+    const held = load<u64>(HASH + (<usize>slot << 3));
+    if (held == key) return;
+    if (held == 0) break;
+    slot = (slot + 1) & mask;
+  }
+  store<u64>(HASH + (<usize>slot << 3), key);
+  hashCount++;
+}
+
+// @ts-ignore: decorator
+@inline
+function slotOf(key: u64): i32 {
+  return <i32>((key * 0x9e3779b97f4a7c15) >> <u64>(64 - hashBits));
+}
+
+function hasId(id: u64): bool {
+  const key = id + 1;
+  const mask = (1 << hashBits) - 1;
+  let slot = slotOf(key);
+  while (true) {
+    const held = load<u64>(HASH + (<usize>slot << 3));
+    if (held == key) return true;
+    if (held == 0) return false;
+    slot = (slot + 1) & mask;
+  }
+}
+
+/** The caller has read the array's '['. */
+export function beginArray(): void {
+  store<u8>(STACK, LEFT_SQUARE_BRACKET);
+  depth = 1;
+  isInString = 0;
+  isEscaped = 0;
+  elementStart = NO_ELEMENT;
+  elementIndex = -1;
+}
+
+/** New bytes are in the window: [0, length). An element still open began in an earlier window. */
+export function loadedWindow(length: i32): void {
+  dataEnd = length;
+  if (elementStart != NO_ELEMENT) elementStart = BEGAN_EARLIER;
+  for (let p = 0; p < MAX_PATTERNS; p++) store<i32>(NEXT_HITS + (<usize>p << 2), NOT_SEARCHED);
+}
+
+/**
+ * Scans data[start, dataEnd). Returns CANDIDATE (the element ends at resultPosition; it began at
+ * candidateStartIndex, or in an earlier window), ARRAY_END (the ']' at resultPosition), NEED_MORE
+ * (the window is used up; state is kept), MISMATCHED_BRACKET or TOO_DEEP (at resultPosition).
+ */
+export function next(start: i32): i32 {
+  const end = dataEnd;
+  const quote = i8x16.splat(<i8>QUOTATION_MARK);
+  const backslash = i8x16.splat(<i8>REVERSE_SOLIDUS);
+  const caseBit = i8x16.splat(0x20);
+  const opening = i8x16.splat(<i8>LEFT_CURLY_BRACKET);
+  const closing = i8x16.splat(<i8>RIGHT_CURLY_BRACKET);
+  let p = start;
+  while (p < end) {
+    const at = DATA + <usize>p;
+    const v0 = v128.load(at);
+    const v1 = v128.load(at, 16);
+    const v2 = v128.load(at, 32);
+    const v3 = v128.load(at, 48);
+    const left = end - p;
+    const valid: u64 = left >= 64 ? <u64>-1 : ((<u64>1) << <u64>left) - 1;
+    const backslashes =
+      maskOf(i8x16.eq(v0, backslash), i8x16.eq(v1, backslash), i8x16.eq(v2, backslash), i8x16.eq(v3, backslash)) &
+      valid;
+    if ((backslashes | <u64>isEscaped) != 0) {
+      const result = nextByteByByte(p, left >= 64 ? p + 64 : end);
+      if (result != GO_ON) return result;
+      p += 64;
+      continue;
+    }
+    const quotes =
+      maskOf(i8x16.eq(v0, quote), i8x16.eq(v1, quote), i8x16.eq(v2, quote), i8x16.eq(v3, quote)) & valid;
+    const l0 = v128.or(v0, caseBit);
+    const l1 = v128.or(v1, caseBit);
+    const l2 = v128.or(v2, caseBit);
+    const l3 = v128.or(v3, caseBit);
+    const brackets =
+      maskOf(
+        v128.or(i8x16.eq(l0, opening), i8x16.eq(l0, closing)),
+        v128.or(i8x16.eq(l1, opening), i8x16.eq(l1, closing)),
+        v128.or(i8x16.eq(l2, opening), i8x16.eq(l2, closing)),
+        v128.or(i8x16.eq(l3, opening), i8x16.eq(l3, closing)),
+      ) & valid;
+    const strings = prefixXor(quotes) ^ (<u64>0 - <u64>isInString);
+    isInString = <i32>(strings >> 63);
+    let outside = brackets & ~strings;
+    while (outside != 0) {
+      const i = p + <i32>ctz(outside);
+      const result = onBracket(i, <i32>load<u8>(DATA + <usize>i));
+      if (result != GO_ON) {
+        // Every result lies on a bracket outside any string.
+        isInString = 0;
+        return result;
+      }
+      outside &= outside - 1;
+    }
+    p += 64;
+  }
+  return NEED_MORE;
+}
+
+/** The same walk one byte at a time, for blocks with backslashes or a carried escape. */
+function nextByteByByte(start: i32, end: i32): i32 {
+  for (let i = start; i < end; i++) {
+    const byte = <i32>load<u8>(DATA + <usize>i);
+    if (isInString) {
+      if (isEscaped) isEscaped = 0;
+      else if (byte == REVERSE_SOLIDUS) isEscaped = 1;
+      else if (byte == QUOTATION_MARK) isInString = 0;
+      continue;
+    }
+    if (byte == QUOTATION_MARK) {
+      isInString = 1;
+      continue;
+    }
+    const folded = byte | 0x20;
+    if (folded == LEFT_CURLY_BRACKET || folded == RIGHT_CURLY_BRACKET) {
+      const result = onBracket(i, byte);
+      if (result != GO_ON) return result;
+    }
+  }
+  return GO_ON;
+}
+
+/** One bracket outside strings: nesting, element boundaries, and the decision at an element's end. */
+// @ts-ignore: decorator
+@inline
+function onBracket(i: i32, byte: i32): i32 {
+  // Bit 1 tells them apart: '{' 0x7b and '[' 0x5b have it, '}' 0x7d and ']' 0x5d do not.
+  if ((byte >> 1) & 1) {
+    if (depth == MAX_DEPTH) {
+      position = i;
+      return TOO_DEEP;
+    }
+    if (depth == 1) {
+      elementStart = i;
+      elementIndex++;
+      elementIsMaybe = 0;
+      elementHasReferences = 0;
+    } else if (depth == 2 && byte == LEFT_SQUARE_BRACKET) {
+      readMemberArray(i);
+    }
+    store<u8>(STACK + <usize>depth, byte);
+    depth++;
+    return GO_ON;
+  }
+  if (<i32>load<u8>(STACK + <usize>(depth - 1)) + 2 != byte) {
+    position = i;
+    return MISMATCHED_BRACKET;
+  }
+  depth--;
+  if (depth == 1) {
+    const isCandidate = isElementCandidate(i);
+    const start = elementStart;
+    elementStart = NO_ELEMENT;
+    if (isCandidate) {
+      candidateStart = start;
+      position = i;
+      return CANDIDATE;
+    }
+    return GO_ON;
+  }
+  if (depth == 0) {
+    position = i;
+    return ARRAY_END;
+  }
+  return GO_ON;
+}
+
+/**
+ * A '[' directly inside an element: when its key ends in "references", note it and read its ids.
+ * The key is found by looking back from the bracket: `references" :` with optional spaces.
+ */
+function readMemberArray(bracket: i32): void {
+  let k = skipSpaceBackward(bracket - 1);
+  if (k < 0) {
+    elementIsMaybe = 1; // the key lies in an earlier window
+    return;
+  }
+  if (<i32>load<u8>(DATA + <usize>k) != COLON) return;
+  k = skipSpaceBackward(k - 1);
+  if (k < 11) {
+    elementIsMaybe = 1;
+    return;
+  }
+  if (<i32>load<u8>(DATA + <usize>k) != QUOTATION_MARK || !endsWithReferences(k)) return;
+  elementHasReferences = 1;
+  sawReferences = 1;
+  if (!useReferences || !hasMatches) return;
+  if (isEveryReferenceMaybe || !readIds(bracket + 1)) elementIsMaybe = 1;
+}
+
+/** True when the 10 bytes before the quote at `quoteAt` spell "references" in any capitalisation. */
+function endsWithReferences(quoteAt: i32): bool {
+  const at = DATA + <usize>(quoteAt - 10);
+  // "references" as two little-endian words and a halfword, each byte folded to lower case.
+  const head = load<u32>(at) | 0x20202020;
+  const middle = load<u32>(at, 4) | 0x20202020;
+  const tail = <u32>load<u16>(at, 8) | 0x2020;
+  return head == 0x65666572 && middle == 0x636e6572 && tail == 0x7365;
+}
+
+/**
+ * Reads the ids of a references array starting after its '['. Returns false when the element
+ * must be handed over ("maybe"): an id matched, or something other than plain ids was met.
+ */
+function readIds(from: i32): bool {
+  let i = skipSpaceForward(from);
+  while (i < dataEnd) {
+    let byte = <i32>load<u8>(DATA + <usize>i);
+    if (byte == RIGHT_SQUARE_BRACKET) return true;
+    const isQuoted = byte == QUOTATION_MARK;
+    if (isQuoted) i++;
+    let id: u64 = 0;
+    let digits = 0;
+    while (i < dataEnd && digits <= MAX_ID_DIGITS) {
+      const digit = <i32>load<u8>(DATA + <usize>i) - 0x30;
+      if (<u32>digit > 9) break;
+      id = id * 10 + <u64>digit;
+      digits++;
+      i++;
+    }
+    if (digits == 0 || digits > MAX_ID_DIGITS || i >= dataEnd) return false;
+    byte = <i32>load<u8>(DATA + <usize>i);
+    if (isQuoted) {
+      if (byte != QUOTATION_MARK) return false;
+      i++;
+    }
+    if (hasId(id)) return false;
+    i = skipSpaceForward(i);
+    if (i >= dataEnd) return false;
+    byte = <i32>load<u8>(DATA + <usize>i);
+    if (byte == COMMA) i = skipSpaceForward(i + 1);
+    else if (byte != RIGHT_SQUARE_BRACKET) return false;
+  }
+  return false;
+}
+
+function isElementCandidate(end: i32): bool {
+  const start = elementStart;
+  if (start < 0 || elementIsMaybe) return true;
+  if (useInline && (isEveryElementInlineMaybe || hasPatternWithin(start, end))) return true;
+  if (elementHasReferences || !useReferences) return false;
+  // No references array: a single id under a references key still counts.
+  if (!hasReferencesKeyWithin(start, end)) return false;
+  sawReferences = 1;
+  return hasMatches != 0;
+}
+
+/** Does any pattern start within [start, end]? Each pattern's next hit is searched once per window. */
+function hasPatternWithin(start: i32, end: i32): bool {
+  for (let p = 0; p < patternCount; p++) {
+    const slot = NEXT_HITS + (<usize>p << 2);
+    let hit = load<i32>(slot);
+    if (hit < start) {
+      const found = findPattern(DATA, start, dataEnd, PATTERNS + <usize>p * PATTERN_SLOT);
+      hit = found < 0 ? NOT_FOUND : found;
+      store<i32>(slot, hit);
+    }
+    if (hit <= end) return true;
+  }
+  return false;
+}
+
+/** Does `references"` (any capitalisation) occur within [start, end]? */
+function hasReferencesKeyWithin(start: i32, end: i32): bool {
+  const quote = i8x16.splat(<i8>QUOTATION_MARK);
+  const letterS = i8x16.splat(0x73);
+  const caseBit = i8x16.splat(0x20);
+  // Candidates: a quote with an 's' (either case) just before it; then the 10 bytes are compared.
+  for (let i = start + 10; i <= end; i += 16) {
+    const at = DATA + <usize>i;
+    const quotes = i8x16.eq(v128.load(at), quote);
+    const esses = i8x16.eq(v128.or(v128.load(at - 1), caseBit), letterS);
+    let candidates = i8x16.bitmask(v128.and(quotes, esses));
+    while (candidates != 0) {
+      const quoteAt = i + ctz(candidates);
+      if (quoteAt > end) break;
+      if (endsWithReferences(quoteAt)) return true;
+      candidates &= candidates - 1;
+    }
+  }
+  return false;
+}
+
+function skipSpaceBackward(from: i32): i32 {
+  let k = from;
+  while (k >= 0 && isSpace(<i32>load<u8>(DATA + <usize>k))) k--;
+  return k;
+}
+
+function skipSpaceForward(from: i32): i32 {
+  let i = from;
+  while (i < dataEnd && isSpace(<i32>load<u8>(DATA + <usize>i))) i++;
+  return i;
+}
+
+// @ts-ignore: decorator
+@inline
+function isSpace(byte: i32): bool {
+  return byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09;
+}
