@@ -3,7 +3,6 @@ import { redactUrlsInText } from '../shared/redact-url.js';
 import { PeekableByteStream } from './byte-peek.js';
 import { gunzipLayer } from './gunzip-layer.js';
 import { MIB } from './source-options.js';
-import { zipJsonMember } from './zip-layer.js';
 
 const GZIP_MAGIC_1 = 0x1f;
 const GZIP_MAGIC_2 = 0x8b;
@@ -107,6 +106,12 @@ async function peekFormatHead(stream: PeekableByteStream): Promise<Uint8Array> {
   }
 }
 
+/** The ZIP reader (and yauzl) loads only when a ZIP archive is met: they are rare among MRFs. */
+async function* unzipJsonMember(raw: AsyncIterable<Uint8Array>, sourceName: string): AsyncGenerator<Uint8Array> {
+  const { zipJsonMember } = await import('./zip-layer.js');
+  yield* zipJsonMember(raw, sourceName);
+}
+
 /** Nested layers beyond this are taken for an attack (a "zip bomb"), not a publisher's quirk. */
 const MAX_LAYERS = 4;
 
@@ -137,7 +142,7 @@ export async function* decodeLayers(raw: AsyncIterable<Uint8Array>, sourceName: 
       continue;
     }
     if (format === 'zip') {
-      stream = new PeekableByteStream(zipJsonMember(stream, sourceName));
+      stream = new PeekableByteStream(unzipJsonMember(stream, sourceName));
       layers.push('zip');
       continue;
     }

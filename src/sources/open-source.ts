@@ -3,8 +3,6 @@ import { NpiRatesError, usageError } from '../shared/errors.js';
 import { redactUrl } from '../shared/redact-url.js';
 import type { ByteStream } from './byte-source.js';
 import { openFileStream } from './file-source.js';
-import { openHttpStream } from './http-source.js';
-import { openS3Stream } from './s3-source.js';
 import { resolveSourceOptions, type SourceOptions } from './source-options.js';
 
 export type { SourceOptions } from './source-options.js';
@@ -36,8 +34,15 @@ export async function openByteStream(location: string, options: SourceOptions = 
   const scheme = locationScheme(location);
 
   if (scheme === undefined) return openFileStream(location, resolved);
-  if (scheme === 'http' || scheme === 'https') return openHttpStream(location, resolved);
-  if (scheme === 's3') return openS3Stream(location, { ...resolved, connections: 1 });
+  // The HTTP and S3 readers load on first use: a search of local files never pays for undici.
+  if (scheme === 'http' || scheme === 'https') {
+    const { openHttpStream } = await import('./http-source.js');
+    return openHttpStream(location, resolved);
+  }
+  if (scheme === 's3') {
+    const { openS3Stream } = await import('./s3-source.js');
+    return openS3Stream(location, { ...resolved, connections: 1 });
+  }
   if (scheme === 'file') {
     let filePath: string;
     try {
