@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress';
+import type { MultiBar, SingleBar } from 'cli-progress';
 import type { FileProgress, FileSearchResult } from '../search/search-file.js';
 import type { RunEvents } from '../search/run-search.js';
 
@@ -9,12 +9,28 @@ const MIB = 1024 * 1024;
  * when the size is known, rates found) plus a total; otherwise one line when each file starts
  * and ends, which keeps logs (CloudWatch, CI) readable.
  */
-export function createSearchProgress(
+export async function createSearchProgress(
   err: NodeJS.WritableStream & { isTTY?: boolean },
   showBars: boolean,
-): RunEvents & { stop(): void } {
-  if (showBars && err.isTTY === true) return barProgress(err);
+): Promise<RunEvents & { stop(): void }> {
+  if (showBars && err.isTTY === true) return barProgress(await createMultiBar(err));
   return lineProgress(err);
+}
+
+/** cli-progress loads only to draw on a terminal; logs, pipes and --no-progress never need it. */
+async function createMultiBar(err: NodeJS.WritableStream): Promise<MultiBar> {
+  const { default: cliProgress } = await import('cli-progress');
+  return new cliProgress.MultiBar(
+    {
+      stream: err as NodeJS.WritableStream & { isTTY: boolean } as never,
+      format: '{name} |{bar}| {value_mib}/{total_mib} MiB {rate} MiB/s {eta_text} | {rows} rates',
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 50,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
 }
 
 function lineProgress(err: NodeJS.WritableStream): RunEvents & { stop(): void } {
@@ -45,19 +61,8 @@ function describeEnd(name: string, result: FileSearchResult, seconds: number): s
   return `done ${name}: ${result.rowsFound} rates, ${size} in ${seconds.toFixed(1)} s${note}`;
 }
 
-function barProgress(err: NodeJS.WritableStream): RunEvents & { stop(): void } {
-  const multibar = new cliProgress.MultiBar(
-    {
-      stream: err as NodeJS.WritableStream & { isTTY: boolean } as never,
-      format: '{name} |{bar}| {value_mib}/{total_mib} MiB {rate} MiB/s {eta_text} | {rows} rates',
-      hideCursor: true,
-      clearOnComplete: false,
-      etaBuffer: 50,
-      fps: 5,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  const bars = new Map<string, cliProgress.SingleBar>();
+function barProgress(multibar: MultiBar): RunEvents & { stop(): void } {
+  const bars = new Map<string, SingleBar>();
   const startedAt = new Map<string, number>();
   let filesDone = 0;
   let filesTotal = 0;

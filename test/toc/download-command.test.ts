@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/capture-io.js';
-import { decompressedFileName } from '../../src/cli/commands/download.js';
+import { decompressedFileName } from '../../src/cli/actions/download.js';
 import { startFlakyServer } from '../helpers/flaky-http-server.js';
 import type { FlakyServer } from '../helpers/flaky-http-server.js';
 import { sampleMrfJson } from '../helpers/gzip-fixtures.js';

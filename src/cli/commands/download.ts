@@ -1,123 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
-import path from 'node:path';
 import type { CommandRegistration } from './index.js';
-import type { CliIo } from '../io.js';
-import { createByteProgress } from '../byte-progress.js';
-import { EXIT_INTERRUPTED, NpiRatesError, usageError } from '../../shared/errors.js';
-import { redactUrl, redactUrlsInText } from '../../shared/redact-url.js';
-import { decodeLayers } from '../../sources/decode-layers.js';
-import { openByteStream } from '../../sources/open-source.js';
-import { formatUtcSeconds, signedUrlExpiry } from '../../sources/signed-url.js';
-import { formatByteCount } from '../../sources/source-options.js';
-
-interface DownloadFlags {
-  output: string;
-  connections?: string;
-  userAgent?: string;
-}
-
-/** `in-network.json` for .../in-network.json.gz?sig=..., the name used when -o is a folder. */
-export function decompressedFileName(location: string): string {
-  const withoutQuery = redactUrl(location).replace(/\/+$/, '');
-  const base = path.posix.basename(withoutQuery.replace(/\\/g, '/')) || 'download.json';
-  const stripped = base.replace(/\.(gz|gzip|zip)$/i, '');
-  return /\.json$/i.test(stripped) ? stripped : `${stripped}.json`;
-}
-
-async function resolveTarget(output: string, location: string): Promise<string> {
-  const info = await stat(output).catch(() => undefined);
-  if (info?.isDirectory()) return path.join(output, decompressedFileName(location));
-  const parent = await stat(path.dirname(path.resolve(output))).catch(() => undefined);
-  if (!parent?.isDirectory()) {
-    throw usageError(
-      'NPI_RATES_OUTPUT_UNWRITABLE',
-      `cannot write ${output}: the folder ${path.dirname(path.resolve(output))} does not exist`,
-      'create the folder first, or give -o an existing folder',
-    );
-  }
-  return output;
-}
-
-function parseConnections(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const count = Number(value);
-  if (!Number.isInteger(count) || count < 1) {
-    throw usageError('NPI_RATES_BAD_OPTION', `--connections '${value}' must be a whole number of at least 1`);
-  }
-  return count;
-}
-
-async function copyChunks(chunks: AsyncIterable<Uint8Array>, out: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
-  let bytes = 0;
-  for await (const chunk of chunks) {
-    if (signal.aborted) break;
-    bytes += chunk.length;
-    if (!out.write(chunk)) await once(out, 'drain');
-  }
-  return bytes;
-}
-
-/**
- * Saves a file decompressed (gzip/zip peeled off), using the same resuming byte sources as
- * search. A local target is written under a temp name and renamed only when complete.
- */
-async function download(location: string, flags: DownloadFlags, io: CliIo): Promise<void> {
-  const expiry = signedUrlExpiry(location);
-  if (expiry && expiry.getTime() <= Date.now()) {
-    io.err.write(`warning: this signed URL expired at ${formatUtcSeconds(expiry)}; the server will probably refuse it\n`);
-  }
-  const sourceName = redactUrl(location);
-  const controller = new AbortController();
-  const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
-  const progress = createByteProgress(io, `downloading ${sourceName}`);
-  const toStdout = flags.output === '-';
-  const target = toStdout ? '-' : await resolveTarget(flags.output, location);
-  const tempPath = `${target}.partial-${process.pid}`;
-
-  try {
-    const raw = await openByteStream(location, {
-      signal: controller.signal,
-      connections: parseConnections(flags.connections),
-      userAgent: flags.userAgent,
-      onBytes: progress.onBytes,
-      onNotice: (message) => io.err.write(`\nnote: ${redactUrlsInText(message)}\n`),
-    });
-    const decoded = decodeLayers(raw.chunks, sourceName);
-    if (toStdout) {
-      await copyChunks(decoded, io.out, controller.signal);
-    } else {
-      const file = createWriteStream(tempPath);
-      // A failed read destroys the file stream mid-write; that late error must not crash the process,
-      // the read error that caused it is the one reported.
-      file.on('error', () => {});
-      try {
-        const bytes = await copyChunks(decoded, file, controller.signal);
-        file.end();
-        await finished(file);
-        if (controller.signal.aborted) throw interrupted();
-        await rename(tempPath, target);
-        progress.done();
-        io.err.write(`saved ${formatByteCount(bytes)} bytes (decompressed) to ${target}\n`);
-      } finally {
-        file.destroy();
-        await rm(tempPath, { force: true });
-      }
-    }
-  } catch (error) {
-    throw controller.signal.aborted ? interrupted() : error;
-  } finally {
-    progress.done();
-    process.removeListener('SIGINT', interrupt);
-  }
-}
-
-function interrupted(): NpiRatesError {
-  return new NpiRatesError('NPI_RATES_INTERRUPTED', 'download interrupted; nothing was saved', { exitCode: EXIT_INTERRUPTED });
-}
+import type { DownloadFlags } from '../actions/download.js';
 
 export const registerDownloadCommand: CommandRegistration = (program, io) => {
   program
@@ -128,6 +10,7 @@ export const registerDownloadCommand: CommandRegistration = (program, io) => {
     .option('--connections <count>', 'parallel ranged HTTP connections for one file (default 4 when the server allows it)')
     .option('--user-agent <text>', 'User-Agent sent with HTTP requests')
     .action(async (location: string, flags: DownloadFlags) => {
+      const { download } = await import('../actions/download.js');
       await download(location, flags, io);
     });
 };

@@ -18,5 +18,7 @@ export type CommandRegistration = (
   setExitCode: (code: number) => void,
 ) => void;
 
-// Each subcommand lives in its own file and is listed here once.
+// Each subcommand lives in its own file and is listed here once. Those files only declare options
+// for commander; the code that runs (../actions/*) is imported when its command runs, so starting
+// the CLI loads none of what the commands use (undici, the AWS SDK, cli-progress, yauzl...).
 export const commandRegistrations: CommandRegistration[] = [registerSearchCommand, registerMergeCommand, registerCloudSetupCommand, registerCloudRunCommand, registerCloudStopCommand, registerCloudTeardownCommand, registerUrlsCommand, registerNpiCommand, registerDownloadCommand, registerSplitCommand];

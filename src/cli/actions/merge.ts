@@ -1,0 +1,21 @@
+import type { CliIo } from '../io.js';
+import { EXIT_FILES_FAILED, EXIT_OK } from '../../shared/errors.js';
+import { defaultResultsFileName } from '../../merge/default-output-name.js';
+import { mergeResultFiles } from '../../merge/merge-result-files.js';
+import { summarizeSearchOutput } from '../../merge/summarize.js';
+import { writeSearchOutput } from '../../merge/write-search-output.js';
+
+export interface MergeFlags {
+  output?: string;
+  region?: string;
+}
+
+/** Merges partial search outputs into one; returns the exit code. */
+export async function mergeCommand(locations: string[], flags: MergeFlags, io: CliIo): Promise<number> {
+  const { document, sourceNames } = await mergeResultFiles(locations, flags.region);
+  const output = flags.output ?? defaultResultsFileName();
+  await writeSearchOutput(document, output, io.out, flags.region);
+  const where = output === '-' ? 'standard output' : output;
+  io.err.write(`merged ${sourceNames.length} result files: ${summarizeSearchOutput(document)} -> ${where}\n`);
+  return document.errors.length > 0 ? EXIT_FILES_FAILED : EXIT_OK;
+}

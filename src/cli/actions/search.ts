@@ -1,0 +1,296 @@
+import { cpus, tmpdir } from 'node:os';
+import { access, constants, readFile, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { CliIo } from '../io.js';
+import { createSearchProgress } from '../search-progress.js';
+import { parseNpiList } from '../../match/npi.js';
+import { makeSearchTarget } from '../../match/search-target.js';
+import type { SearchedNpisDescription } from '../../nppes/describe-searched-npis.js';
+import { runSearch, uniqueLocations } from '../../search/run-search.js';
+import { writeFinalOutput } from '../../search/final-output.js';
+import { readUrlList } from '../../search/url-list.js';
+import { signedUrlExpiry } from '../../sources/open-source.js';
+import { formatFromPath, parseOutputFormat, type OutputFormat } from '../../writers/output-format.js';
+import { EXIT_FILES_FAILED, EXIT_INTERRUPTED, EXIT_OK, usageError } from '../../shared/errors.js';
+import { redactUrl, setKeepUrlQuery } from '../../shared/redact-url.js';
+
+/** What `npi-rates search` was given, as commander parses it (see commands/search.ts). */
+export interface SearchFlags {
+  npi: string[];
+  tin: string[];
+  code: string[];
+  codesFile?: string;
+  url: string[];
+  urlsFile?: string;
+  tocUrl?: string;
+  planId?: string;
+  planName?: string;
+  market?: string;
+  providerName?: string;
+  state?: string;
+  city?: string;
+  taxonomy?: string;
+  pick: string[];
+  output?: string;
+  format?: string;
+  workers?: string;
+  progress: boolean;
+  resume?: boolean;
+  connections?: string;
+  retries?: string;
+  stallTimeout?: string;
+  userAgent?: string;
+  keepUrlQuery?: boolean;
+  lookup: boolean;
+}
+
+/** 128 + SIGTERM, as shells report a process ended by SIGTERM. */
+const EXIT_TERMINATED = 143;
+
+/** Runs a search; returns the exit code. */
+export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
+  const startedAt = Date.now();
+  setKeepUrlQuery(flags.keepUrlQuery === true);
+  const { npis, warnings: npiWarnings } = parseNpiList(flags.npi);
+  for (const warning of npiWarnings) io.err.write(`warning: ${warning}\n`);
+  if (flags.providerName) {
+    const { parsePickValues, resolveProviderName } = await import('../../nppes/resolve-provider-name.js');
+    const chosen = await resolveProviderName(
+      { name: flags.providerName, state: flags.state, city: flags.city, taxonomy: flags.taxonomy },
+      {
+        pick: flags.pick.length > 0 ? parsePickValues(flags.pick) : undefined,
+        interactive: io.stdin.isTTY === true && io.err.isTTY === true,
+        io,
+      },
+    );
+    for (const npi of chosen) if (!npis.includes(npi)) npis.push(npi);
+  }
+  if (npis.length === 0 && flags.tin.length === 0) {
+    throw usageError('NPI_RATES_NO_TARGET', 'nothing to search for', 'give --npi, --tin or --provider-name');
+  }
+  const codes = [...flags.code, ...(flags.codesFile ? await readLines(flags.codesFile) : [])];
+  const target = makeSearchTarget(npis, flags.tin, codes);
+  const outputPath = flags.output ?? defaultOutputName(new Date());
+  const format = chooseFormat(flags.format, outputPath);
+  const localOutput = outputPath.startsWith('s3://') ? join(tmpdir(), `npi-rates-${process.pid}-output`) : outputPath;
+  const isSpecialOutput = localOutput !== '-' && (await checkWritable(localOutput)) === 'special';
+  const journalPath = await journalPathFor(outputPath, localOutput, isSpecialOutput);
+  const sourceOptions = {
+    connections: optionalCount(flags.connections, '--connections', 1),
+    retries: optionalCount(flags.retries, '--retries', 0),
+    stallTimeoutMs: flags.stallTimeout === undefined ? undefined : optionalCount(flags.stallTimeout, '--stall-timeout', 1)! * 1000,
+    userAgent: flags.userAgent,
+  };
+  const locations = await collectLocations(flags, io, sourceOptions);
+  warnAboutExpiredLinks(locations, io);
+  const registryHeader = flags.lookup && npis.length > 0 ? lookUpSearchedNpis(npis) : undefined;
+
+  const progress = await createSearchProgress(io.err, flags.progress);
+  const abort = new AbortController();
+  // Ctrl-C, and the SIGTERM a Fargate Spot interruption sends, both keep what was found.
+  let stopSignal: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopSignal = signal;
+    io.err.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: writing what was found so far...\n`);
+    abort.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const workers = chooseWorkers(flags.workers, locations.length);
+  let run;
+  try {
+    run = await runSearch({
+      locations,
+      target,
+      workers,
+      sourceOptions,
+      journalPath,
+      resume: flags.resume === true,
+      searchDescription: describeSearch(npis, flags.tin, codes),
+      // One file at a time needs no thread of its own: the main thread scans, saving a V8 heap.
+      isolation: workers === 1 || import.meta.url.endsWith('.ts') ? 'in-process' : 'worker',
+      events: progress,
+      signal: abort.signal,
+    });
+  } finally {
+    progress.stop();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+  if (run.resumedFiles.length > 0) {
+    io.err.write(`resumed: ${run.resumedFiles.length} file(s) already searched by an earlier run were skipped\n`);
+  }
+  const summary = await writeFinalOutput({
+    journalPath,
+    files: run.files,
+    outputPath: localOutput,
+    writeInPlace: isSpecialOutput,
+    format,
+    stdout: io.out,
+    params: {
+      npis,
+      ...(flags.tin.length > 0 ? { tins: flags.tin } : {}),
+      ...(codes.length > 0 ? { billing_codes: codes } : {}),
+      duration_seconds: Math.round((Date.now() - startedAt) / 100) / 10,
+    },
+    unfinishedErrors: run.unfinished,
+    runWarnings: npiWarnings.map((message) => ({ source_file: '', message })),
+  });
+  if (outputPath.startsWith('s3://')) {
+    const { uploadFileToS3 } = await import('../../cloud/s3-results.js');
+    await uploadFileToS3(localOutput, outputPath);
+    await rm(localOutput, { force: true });
+  }
+  const hasProblems = summary.failedFiles > 0 || summary.incompleteFiles > 0 || run.unfinished.length > 0;
+  // The journal is what --resume needs; once everything succeeded it has served its purpose.
+  if (!hasProblems && !run.interrupted) await rm(journalPath, { force: true });
+
+  for (const failure of summary.problems) io.err.write(`${failure}\n`);
+  if (registryHeader) {
+    const description = await registryHeader;
+    if (description.warning) io.err.write(`note: ${description.warning}\n`);
+    for (const line of description.lines) io.err.write(`${line}\n`);
+  }
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  io.err.write(
+    `searched ${summary.searchedFiles} file(s), ${summary.matchedFiles} matched, ${summary.rows} rates found in ${seconds} s` +
+      `${summary.failedFiles > 0 ? `; ${summary.failedFiles} failed` : ''}` +
+      `${summary.incompleteFiles > 0 ? `; ${summary.incompleteFiles} incomplete` : ''}` +
+      `${outputPath === '-' ? '' : `; results in ${outputPath}`}\n`,
+  );
+  if (run.interrupted) return stopSignal === 'SIGTERM' ? EXIT_TERMINATED : EXIT_INTERRUPTED;
+  return hasProblems ? EXIT_FILES_FAILED : EXIT_OK;
+}
+
+async function collectLocations(
+  flags: SearchFlags,
+  io: CliIo,
+  sourceOptions: Record<string, unknown>,
+): Promise<string[]> {
+  const locations = flags.url.map((url) => url.trim());
+  if (flags.urlsFile) locations.push(...(await readUrlList(flags.urlsFile, io.stdin)));
+  if (flags.tocUrl) {
+    const { listInNetworkFiles, parseTocFilters } = await import('../../toc/index.js');
+    const filters = parseTocFilters({ planId: flags.planId, planName: flags.planName, market: flags.market });
+    const listing = await listInNetworkFiles(flags.tocUrl, filters, { ...sourceOptions, includePlans: false });
+    for (const warning of listing.warnings) io.err.write(`warning: ${warning}\n`);
+    io.err.write(`${redactUrl(flags.tocUrl)}: ${listing.files.length} in-network file(s) selected\n`);
+    locations.push(...listing.files.map((file) => file.url));
+  }
+  const unique = uniqueLocations(locations.filter((location) => location !== ''));
+  if (unique.length === 0) {
+    throw flags.tocUrl
+      ? usageError(
+          'NPI_RATES_NO_FILES',
+          `the table of contents ${redactUrl(flags.tocUrl)} lists no in-network file for these filters`,
+          'check --plan-id, --plan-name and --market (npi-rates urls --toc-url ... --json shows the plans)',
+        )
+      : usageError('NPI_RATES_NO_FILES', 'no files to search', 'give --url, --urls-file or --toc-url');
+  }
+  return unique;
+}
+
+/** The registry client (and undici with it) loads only when names are asked for, not with --no-lookup. */
+async function lookUpSearchedNpis(npis: number[]): Promise<SearchedNpisDescription> {
+  const { describeSearchedNpis } = await import('../../nppes/describe-searched-npis.js');
+  return describeSearchedNpis(npis);
+}
+
+function warnAboutExpiredLinks(locations: string[], io: CliIo): void {
+  for (const location of locations) {
+    const expiry = signedUrlExpiry(location);
+    if (expiry && expiry.getTime() < Date.now()) {
+      io.err.write(
+        `warning: the signed URL ${redactUrl(location)} expired at ${expiry.toISOString()}; ` +
+          'it will likely answer 403: re-fetch the table of contents for fresh links\n',
+      );
+    }
+  }
+}
+
+export function defaultOutputName(now: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const date = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}`;
+  const time = `${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+  return `results_${date}_${time}.json`;
+}
+
+function chooseFormat(flag: string | undefined, outputPath: string): OutputFormat {
+  if (flag === undefined) return formatFromPath(outputPath);
+  const format = parseOutputFormat(flag);
+  if (!format) throw usageError('NPI_RATES_BAD_OPTION', `--format "${flag}" is not json, ndjson or csv`);
+  return format;
+}
+
+function chooseWorkers(flag: string | undefined, fileCount: number): number {
+  const requested = flag === undefined ? cpus().length : optionalCount(flag, '--workers', 1)!;
+  return Math.max(1, Math.min(requested, fileCount));
+}
+
+function optionalCount(value: string | undefined, name: string, minimum: number): number | undefined {
+  if (value === undefined) return undefined;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < minimum) {
+    throw usageError('NPI_RATES_BAD_OPTION', `${name} "${value}" must be a whole number of at least ${minimum}`);
+  }
+  return count;
+}
+
+/**
+ * Refuses an output that cannot be written before any download starts. Returns 'special' for a
+ * device or FIFO (/dev/null, a named pipe), which is written in place, never replaced.
+ */
+async function checkWritable(path: string): Promise<'file' | 'special'> {
+  const absolute = resolve(path);
+  const refuse = (reason: string) =>
+    usageError(
+      'NPI_RATES_OUTPUT_UNWRITABLE',
+      `cannot write the output ${path}: ${reason}`,
+      'choose another -o path (a folder you can write to), or -o - for standard output',
+    );
+  const existing = await stat(absolute).catch(() => undefined);
+  if (existing?.isDirectory()) throw refuse('it is a directory');
+  if (existing && !existing.isFile()) {
+    await access(absolute, constants.W_OK).catch(() => {
+      throw refuse('permission denied');
+    });
+    return 'special';
+  }
+  const parent = await stat(dirname(absolute)).catch(() => undefined);
+  if (!parent) throw refuse(`the folder ${dirname(absolute)} does not exist`);
+  if (!parent.isDirectory()) throw refuse(`${dirname(absolute)} is not a folder`);
+  await access(existing ? absolute : dirname(absolute), constants.W_OK).catch(() => {
+    throw refuse('permission denied');
+  });
+  return 'file';
+}
+
+function describeSearch(npis: number[], tins: string[], codes: string[]): string {
+  const parts = [`npi ${npis.join(',') || '-'}`];
+  if (tins.length > 0) parts.push(`tin ${tins.join(',')}`);
+  if (codes.length > 0) parts.push(`code ${codes.join(',')}`);
+  return parts.join('; ');
+}
+
+/** The journal sits next to a local output; stdout, device and s3 outputs keep theirs in the temp folder. */
+async function journalPathFor(outputPath: string, localOutput: string, isSpecialOutput: boolean): Promise<string> {
+  if (outputPath === '-') return join(tmpdir(), `npi-rates-stdout-${process.pid}.journal.ndjson`);
+  if (outputPath.startsWith('s3://') || isSpecialOutput) {
+    // node:crypto is dozens of internal modules; only these outputs hash their journal name.
+    const { createHash } = await import('node:crypto');
+    const key = createHash('sha256').update(resolve(outputPath)).digest('hex').slice(0, 12);
+    return join(tmpdir(), `npi-rates-${key}.journal.ndjson`);
+  }
+  return `${localOutput}.journal.ndjson`;
+}
+
+async function readLines(path: string): Promise<string[]> {
+  const text = await readFile(path, 'utf8').catch((error: Error) => {
+    throw usageError('NPI_RATES_BAD_OPTION', `cannot read --codes-file ${path}: ${error.message}`);
+  });
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter((line) => line !== '');
+}
+
