@@ -1,6 +1,5 @@
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { SearchTarget } from '../match/search-target.js';
 import type { SourceOptions } from '../sources/open-source.js';
 import { redactUrl } from '../shared/redact-url.js';
@@ -9,7 +8,7 @@ import { Journal, type FileRecord } from './journal.js';
 import type { RateRow, SearchMessage } from './rate-row.js';
 import { RemoteReferenceCache } from './remote-cache.js';
 import { RowFlow } from './row-flow.js';
-import { searchFile, type FileProgress, type FileSearchResult } from './search-file.js';
+import type { FileProgress, FileSearchResult } from './search-file.js';
 
 /** Most distinct warnings kept per file; the rest are counted in one last warning. */
 const MAX_WARNINGS_PER_FILE = 50;
@@ -129,13 +128,15 @@ interface FileCallbacks {
   onProgress(progress: FileProgress): void;
 }
 
-function searchOneFile(
+async function searchOneFile(
   job: FileJob,
   options: SearchRunOptions,
   remoteCache: RemoteReferenceCache,
   callbacks: FileCallbacks,
 ): Promise<FileSearchResult> {
   if (options.isolation === 'in-process') {
+    // The scanner loads on the thread that scans; with worker isolation the main thread never needs it.
+    const { searchFile } = await import('./search-file.js');
     const rowFlow = new RowFlow();
     return searchFile({
       ...job,
@@ -152,17 +153,21 @@ function searchOneFile(
   return searchFileInWorker(job, remoteCache, callbacks, options.signal);
 }
 
-function searchFileInWorker(
+async function searchFileInWorker(
   job: FileJob,
   remoteCache: RemoteReferenceCache,
   callbacks: FileCallbacks,
   signal?: AbortSignal,
 ): Promise<FileSearchResult> {
+  // Loaded on first use: a run with one worker (one file, or --workers 1) scans in-process, without threads.
+  const { Worker } = await import('node:worker_threads');
   return new Promise((resolve) => {
     const worker = new Worker(new URL('./file-worker.js', import.meta.url), { workerData: job });
     let result: FileSearchResult | undefined;
     const stop = () => void worker.terminate();
-    signal?.addEventListener('abort', stop, { once: true });
+    // An abort while worker_threads was loading stops the thread at once, as a later abort would.
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
     worker.on('message', (message: WorkerMessage) => {
       switch (message.type) {
         case 'rows': {
