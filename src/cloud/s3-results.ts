@@ -13,14 +13,11 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { awsClientConfig } from '../shared/aws-config.js';
-import { usageError } from '../shared/errors.js';
 import { awsCall, awsErrorName, describeAwsFailure } from './aws-call.js';
+import { formatS3Uri, parseS3Uri } from './s3-uri.js';
 
-/** Bucket and key of an `s3://bucket/key` location; the key may be empty or end in `/` (a prefix). */
-export interface S3Location {
-  bucket: string;
-  key: string;
-}
+// The pure URI helpers live in s3-uri.ts, which callers that may never touch S3 import without the SDK.
+export { formatS3Uri, isS3Uri, parseS3Uri, type S3Location } from './s3-uri.js';
 
 export interface S3ObjectSummary {
   key: string;
@@ -45,26 +42,6 @@ export function s3Client(region?: string): S3Client {
     clientsByConfig.set(cacheKey, client);
   }
   return client;
-}
-
-export function isS3Uri(location: string): boolean {
-  return location.startsWith('s3://');
-}
-
-export function parseS3Uri(uri: string): S3Location {
-  const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(uri);
-  if (!match || !match[1]) {
-    throw usageError(
-      'NPI_RATES_BAD_S3_URI',
-      `'${uri}' is not an S3 location`,
-      'write it as s3://bucket/key (or s3://bucket/prefix/ for a folder)',
-    );
-  }
-  return { bucket: match[1], key: match[2] ?? '' };
-}
-
-export function formatS3Uri(bucket: string, key: string): string {
-  return `s3://${bucket}/${key}`;
 }
 
 export async function readS3Text(uri: string, region?: string): Promise<string> {

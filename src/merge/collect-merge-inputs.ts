@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../shared/errors.js';
-import { isS3Uri, listS3Objects, parseS3Uri, readS3Text } from '../cloud/s3-results.js';
+import { isS3Uri, parseS3Uri } from '../cloud/s3-uri.js';
 
 /** One partial result to merge: a name for messages and a way to read its text. */
 export interface MergeSource {
@@ -43,6 +43,8 @@ function localSource(filePath: string): MergeSource {
 async function expandS3Location(uri: string, region?: string): Promise<MergeSource[]> {
   const { key } = parseS3Uri(uri);
   const prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
+  // The AWS SDK loads only when an s3:// location is merged.
+  const { listS3Objects } = await import('../cloud/s3-results.js');
   const listed = await listS3Objects(uri, region);
   // A key without a trailing slash is an object when it exists as one, else a folder.
   const exact = listed.find((object) => object.key === key);
@@ -55,5 +57,11 @@ async function expandS3Location(uri: string, region?: string): Promise<MergeSour
 }
 
 function s3Source(uri: string, region?: string): MergeSource {
-  return { name: uri, readText: () => readS3Text(uri, region) };
+  return {
+    name: uri,
+    readText: async () => {
+      const { readS3Text } = await import('../cloud/s3-results.js');
+      return readS3Text(uri, region);
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { writeCsv } from '../writers/csv-writer.js';
 import { writeJsonDocument } from '../writers/json-writer.js';
 import { writeNdjson } from '../writers/ndjson-writer.js';
 import { formatFromPath, type OutputFormat } from '../writers/output-format.js';
-import { isS3Uri, uploadFileToS3 } from '../cloud/s3-results.js';
+import { isS3Uri } from '../cloud/s3-uri.js';
 
 /**
  * Writes a (merged) search output in the format `search` would use for the same path (.csv,
@@ -32,6 +32,8 @@ export async function writeSearchOutput(
     try {
       const tempPath = path.join(tempDir, 'merged');
       await writeFileAtomically(document, tempPath, format);
+      // The AWS SDK loads only when the output goes to S3.
+      const { uploadFileToS3 } = await import('../cloud/s3-results.js');
       await uploadFileToS3(tempPath, location, region);
     } finally {
       await rm(tempDir, { recursive: true, force: true });
