@@ -86,6 +86,8 @@ export class MrfScanner implements WalkerHandler {
   isInNetworkFirst = false;
   hasSeenReferences = false;
   hasSeenInNetwork = false;
+  /** The references-only pass has read all of in_network: the rest of the file is not needed. */
+  hasReadAllItNeeds = false;
   rowsFound = 0;
 
   constructor(options: MrfScannerOptions) {
@@ -163,9 +165,18 @@ export class MrfScanner implements WalkerHandler {
   }
 
   onExit(path: readonly PathSegment[]): void | 'pause' {
-    if (this.topKey !== 'in_network' || path.length !== this.itemDepth) return;
-    this.finishItem();
-    return this.options.events.isRowsFull?.() ? 'pause' : undefined;
+    if (this.topKey !== 'in_network') return;
+    let pause = false;
+    if (path.length === this.itemDepth) {
+      this.finishItem();
+      pause = this.options.events.isRowsFull?.() === true;
+    }
+    if (path.length === 1 && this.options.pass === 'references-only') {
+      // Pausing lets the walk end here (see hasReadAllItNeeds).
+      this.hasReadAllItNeeds = true;
+      pause = true;
+    }
+    return pause ? 'pause' : undefined;
   }
 
   private selectTopLevel(key: string, kind: ValueKind): ValueMode {

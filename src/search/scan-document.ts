@@ -109,7 +109,8 @@ async function runPass(
     },
   });
   const walker = new JsonWalker(scanner, options.sourceName);
-  await walkChunks(walker, decoded, () => waitForPause(table, options));
+  // The first pass checked the whole document; this one stops where in_network ends.
+  await walkChunks(walker, decoded, () => waitForPause(table, options), () => scanner.hasReadAllItNeeds);
   return { rowsFound: scanner.rowsFound, decompressedBytes: walker.offset };
 }
 

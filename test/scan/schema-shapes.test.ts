@@ -50,6 +50,17 @@ describe('schema shapes', () => {
     expect(result.logs).toHaveLength(1);
   });
 
+  it('stops the second read where in_network ends', async () => {
+    const inNetwork = `[{"billing_code":"99213","negotiated_rates":[{"provider_references":[1],"negotiated_prices":[${JSON.stringify(price(80))}]}]}]`;
+    const references = JSON.stringify([{ provider_group_id: 1, provider_groups: [group([A])] }]);
+    const text = `{"in_network":${inNetwork},"provider_references":${references}}`;
+    const outcome = await scanBytes(encode(text), { npis: [A] }, { chunkSize: 5 });
+    expect(outcome.rows).toHaveLength(1);
+    // The first read takes the whole document; the second ends on the ']' closing in_network.
+    const inNetworkEnd = '{"in_network":'.length + inNetwork.length;
+    expect(outcome.result?.decompressedBytes).toBe(text.length + inNetworkEnd);
+  });
+
   it('reads inline groups (v1) and the union of inline and referenced groups (hybrid)', async () => {
     const document = {
       provider_references: [{ provider_group_id: 3, provider_groups: [group([B], '11-1000002')] }],
