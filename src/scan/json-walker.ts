@@ -1,4 +1,3 @@
-import { setImmediate } from 'node:timers/promises';
 import {
   BOM_FIRST,
   COLON,
@@ -588,7 +587,7 @@ export async function walkChunks(
     bytesSinceTurn += chunk.length;
     if (bytesSinceTurn >= BYTES_PER_EVENT_LOOP_TURN) {
       bytesSinceTurn = 0;
-      await setImmediate();
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   walker.end();
