@@ -30,6 +30,8 @@ const DATA: usize = 8192;
 const WINDOW: i32 = 1 << 20;
 const HASH: usize = DATA + <usize>WINDOW + 4096;
 const MAX_HASH_BITS: i32 = 17;
+/** 2^64 divided by the golden ratio: multiplying by it spreads consecutive ids over the slots. */
+const FIBONACCI_MULTIPLIER: u64 = (<u64>0x9e3779b9 << 32) | 0x7f4a7c15;
 /** Per pattern (i32): where it next occurs in the window at or after the last element looked at. */
 const NEXT_HITS: usize = HASH + (<usize>8 << <usize>MAX_HASH_BITS);
 const MAX_DEPTH: i32 = 4096;
@@ -81,7 +83,6 @@ let patternCount: i32 = 0;
 /** More patterns than the kernel holds: every element is a maybe for inline groups. */
 let isEveryElementInlineMaybe: i32 = 0;
 let hashBits: i32 = 0;
-let hashCount: i32 = 0;
 /** More matched ids than the hash set holds: every element with references is a maybe. */
 let isEveryReferenceMaybe: i32 = 0;
 /** Set once any element held a references array or key (for the caller's second-pass decision). */
@@ -149,7 +150,6 @@ export function useGroups(references: i32, inline: i32, anyMatched: i32): void {
 
 /** Empties the id set, sized for `ids` ids (more than it holds makes every reference a maybe). */
 export function clearIds(ids: i32): void {
-  hashCount = 0;
   isEveryReferenceMaybe = <i32>(ids > (1 << (MAX_HASH_BITS - 1)));
   hashBits = 4;
   while ((1 << hashBits) < ids * 2 && hashBits < MAX_HASH_BITS) hashBits++;
@@ -169,13 +169,10 @@ export function addId(id: f64): void {
     slot = (slot + 1) & mask;
   }
   store<u64>(HASH + (<usize>slot << 3), key);
-  hashCount++;
 }
 
-// @ts-ignore: decorator
-@inline
 function slotOf(key: u64): i32 {
-  return <i32>((key * 0x9e3779b97f4a7c15) >> <u64>(64 - hashBits));
+  return <i32>((key * FIBONACCI_MULTIPLIER) >> <u64>(64 - hashBits));
 }
 
 function hasId(id: u64): bool {
@@ -292,8 +289,6 @@ function nextByteByByte(start: i32, end: i32): i32 {
 }
 
 /** One bracket outside strings: nesting, element boundaries, and the decision at an element's end. */
-// @ts-ignore: decorator
-@inline
 function onBracket(i: i32, byte: i32): i32 {
   // Bit 1 tells them apart: '{' 0x7b and '[' 0x5b have it, '}' 0x7d and ']' 0x5d do not.
   if ((byte >> 1) & 1) {
@@ -464,8 +459,6 @@ function skipSpaceForward(from: i32): i32 {
   return i;
 }
 
-// @ts-ignore: decorator
-@inline
 function isSpace(byte: i32): bool {
   return byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09;
 }

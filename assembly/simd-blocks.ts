@@ -1,8 +1,6 @@
 /** Helpers shared by the kernels that look at 64 bytes per step (imported, so not exported from a module). */
 
 /** The four 16-lane compare results as one 64-bit mask, lane i of `a` at bit i. */
-// @ts-ignore: decorator
-@inline
 export function maskOf(a: v128, b: v128, c: v128, d: v128): u64 {
   return (
     (<u64>i8x16.bitmask(a)) |
@@ -13,8 +11,6 @@ export function maskOf(a: v128, b: v128, c: v128, d: v128): u64 {
 }
 
 /** Bit i set when an odd number of set bits lies at or below i: "inside a string" from quotes. */
-// @ts-ignore: decorator
-@inline
 export function prefixXor(bits: u64): u64 {
   bits ^= bits << 1;
   bits ^= bits << 2;

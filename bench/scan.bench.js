@@ -10,7 +10,7 @@
  *   walker-skip        the walker skips the root value: the bare "find where this value ends" loop
  *   walker-rates       the walker captures every provider reference and every negotiated rate,
  *                      which is the walking a search does before its per-rate prefilter
- *   mrf-search         the search's own scan (scanDocument: walker, prefilter, matching, rows) for
+ *   mrf-search         the search's own scan (scanDocument: walker, rate filter, matching, rows) for
  *                      the NPI in the file's .meta.json, without the CLI, its threads or output
  *   json-parse-items   the peers' way: capture every in_network item and JSON.parse it
  *   stream-json        the npm stream-json parser, picking in_network and assembling each item
@@ -18,11 +18,11 @@
  *                      not a dependency: pass --simdjson DIR, a folder where it is installed)
  * --loop picks the walker's container-end loop: the WebAssembly kernel (default) or plain JS.
  * Sources:
- *   gunzip   zlib.createGunzip (1 MiB chunks) feeding the scanner as the search does
+ *   gunzip   the search's own gunzip layer (zlib, 1 MiB chunks, 4 MiB read-ahead) feeding the scanner
  *   memory   inflated into memory first (not timed), then fed in 1 MiB slices: parse cost alone
  */
 import { createReadStream, readFileSync } from 'node:fs';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -51,15 +51,11 @@ function parseArguments(argv) {
   return options;
 }
 
-/** Chunks of the decompressed document, from gunzip or from memory. */
-async function* decompressedChunks(file, source) {
-  if (source === 'gunzip') {
-    const gunzip = createGunzip({ chunkSize: MIB });
-    createReadStream(file, { highWaterMark: MIB }).pipe(gunzip);
-    yield* gunzip;
-    return;
-  }
-  throw new Error(`unknown source '${source}'`);
+/** Chunks of the decompressed document, inflated as a search inflates them (src/sources/gunzip-layer.ts). */
+async function* decompressedChunks(file, source, dist) {
+  if (source !== 'gunzip') throw new Error(`unknown source '${source}'`);
+  const { gunzipLayer } = await import(pathToFileURL(join(resolve(dist), 'sources', 'gunzip-layer.js')).href);
+  yield* gunzipLayer(createReadStream(file, { highWaterMark: MIB }), file);
 }
 
 function memoryChunks(file) {
@@ -146,7 +142,7 @@ async function runMrfSearch(options, chunks) {
       throw new Error(`no remote references in synthetic files (asked for ${url})`);
     },
     events: { onRows: (found) => (rows += found.length), onWarning() {}, onMetadata() {}, onLog() {} },
-    reopen: async () => (options.source === 'memory' ? memoryChunks(options.file) : decompressedChunks(options.file, 'gunzip')),
+    reopen: async () => (options.source === 'memory' ? memoryChunks(options.file) : decompressedChunks(options.file, 'gunzip', options.dist)),
   });
   if (rows !== meta.expectedRows) throw new Error(`found ${rows} rows, expected ${meta.expectedRows}`);
   return { uncompressedBytes, values: rows };
@@ -194,7 +190,7 @@ async function runSimdjson(options, chunks) {
 async function main() {
   const options = parseArguments(process.argv.slice(2));
   const preloaded = options.source === 'memory' ? memoryChunks(options.file) : undefined;
-  const chunks = preloaded ?? decompressedChunks(options.file, options.source);
+  const chunks = preloaded ?? decompressedChunks(options.file, options.source, options.dist);
   const startedAt = performance.now();
   let result;
   if (options.mode === 'walker-skip') result = await runWalker(options, chunks, 'skip');
