@@ -20,4 +20,9 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // AssemblyScript: u64 literals are exact 64-bit integers there, not JavaScript doubles.
+    files: ['assembly/**/*.ts'],
+    rules: { 'no-loss-of-precision': 'off' },
+  },
 );

@@ -12,12 +12,13 @@
  * earlier window are always returned, since their first bytes are no longer here.
  *
  * Built by scripts/build-wasm.mjs into src/scan/kernel/rate-filter-wasm.ts; the TypeScript side
- * is src/scan/kernel/rate-filter.ts. Memory layout (one fixed 33-page memory):
+ * is src/scan/kernel/rate-filter.ts. Memory layout (one fixed 49-page memory):
  *   [0, 4096)                    open-bracket stack of the array being read ('{' or '[')
  *   [4096, 8192)                 up to 16 patterns, 256 bytes each: length, then the bytes
  *   [DATA, DATA + WINDOW)        the bytes being scanned, copied in by the caller
  *   [DATA + WINDOW, + 4096)      slack: SIMD loads may run past the end (results are masked)
- *   [HASH, HASH + 8 << 17)       matched group ids + 1 (0 is an empty slot), open addressing
+ *   [BITMAP, + 1 MiB)            one bit per id below 2^23: is it a matched group id?
+ *   [HASH, HASH + 8 << 17)       matched ids from 2^23 up, + 1 (0 is an empty slot), open addressing
  *   [NEXT_HITS, + 64)            per pattern, where it next occurs in the window
  */
 import { findPattern, maskOf, prefixXor } from './simd-blocks';
@@ -28,10 +29,13 @@ const PATTERN_SLOT: usize = 256;
 const MAX_PATTERNS: i32 = 16;
 const DATA: usize = 8192;
 const WINDOW: i32 = 1 << 20;
-const HASH: usize = DATA + <usize>WINDOW + 4096;
+const BITMAP: usize = DATA + <usize>WINDOW + 4096;
+/** Ids below this are looked up in the bitmap: one load, no hashing (most files number groups from 1). */
+const BITMAP_IDS: u64 = 1 << 23;
+const HASH: usize = BITMAP + <usize>(BITMAP_IDS >> 3);
 const MAX_HASH_BITS: i32 = 17;
 /** 2^64 divided by the golden ratio: multiplying by it spreads consecutive ids over the slots. */
-const FIBONACCI_MULTIPLIER: u64 = (<u64>0x9e3779b9 << 32) | 0x7f4a7c15;
+const FIBONACCI_MULTIPLIER: u64 = 0x9e3779b97f4a7c15;
 /** Per pattern (i32): where it next occurs in the window at or after the last element looked at. */
 const NEXT_HITS: usize = HASH + (<usize>8 << <usize>MAX_HASH_BITS);
 const MAX_DEPTH: i32 = 4096;
@@ -83,6 +87,8 @@ let patternCount: i32 = 0;
 /** More patterns than the kernel holds: every element is a maybe for inline groups. */
 let isEveryElementInlineMaybe: i32 = 0;
 let hashBits: i32 = 0;
+/** Matched ids held in the hash (those too large for the bitmap). */
+let hashedIds: i32 = 0;
 /** More matched ids than the hash set holds: every element with references is a maybe. */
 let isEveryReferenceMaybe: i32 = 0;
 /** Set once any element held a references array or key (for the caller's second-pass decision). */
@@ -154,11 +160,18 @@ export function clearIds(ids: i32): void {
   hashBits = 4;
   while ((1 << hashBits) < ids * 2 && hashBits < MAX_HASH_BITS) hashBits++;
   memory.fill(HASH, 0, <usize>8 << <usize>hashBits);
+  memory.fill(BITMAP, 0, <usize>(BITMAP_IDS >> 3));
+  hashedIds = 0;
 }
 
 /** Adds a matched numeric group id (an integer below 2^53) to the set. */
 export function addId(id: f64): void {
   if (isEveryReferenceMaybe) return;
+  if (<u64>id < BITMAP_IDS) {
+    const word = BITMAP + (<usize>(<u64>id >> 5) << 2);
+    store<u32>(word, load<u32>(word) | (1 << <u32>(<u64>id & 31)));
+    return;
+  }
   const key = <u64>id + 1;
   const mask = (1 << hashBits) - 1;
   let slot = slotOf(key);
@@ -169,6 +182,7 @@ export function addId(id: f64): void {
     slot = (slot + 1) & mask;
   }
   store<u64>(HASH + (<usize>slot << 3), key);
+  hashedIds++;
 }
 
 function slotOf(key: u64): i32 {
@@ -176,6 +190,8 @@ function slotOf(key: u64): i32 {
 }
 
 function hasId(id: u64): bool {
+  if (id < BITMAP_IDS) return ((load<u32>(BITMAP + (<usize>(id >> 5) << 2)) >> <u32>(id & 31)) & 1) != 0;
+  if (hashedIds == 0) return false;
   const key = id + 1;
   const mask = (1 << hashBits) - 1;
   let slot = slotOf(key);
@@ -367,8 +383,40 @@ function endsWithReferences(quoteAt: i32): bool {
 /**
  * Reads the ids of a references array starting after its '['. Returns false when the element
  * must be handed over ("maybe"): an id matched, or something other than plain ids was met.
+ * Compact lists of short ids (`[12,345,6789]`, nearly every file) take a branch-light path that
+ * reads eight bytes at once; anything else (spaces, quotes, long ids) is read byte by byte.
  */
 function readIds(from: i32): bool {
+  let i = from;
+  while (true) {
+    const digits = load<u64>(DATA + <usize>i) - 0x3030303030303030;
+    // A byte's top bit ends up set when it was not '0'-'9' (below '0' wraps around to 0xd0 and up).
+    const nonDigits = (((digits & 0x7f7f7f7f7f7f7f7f) + 0x7676767676767676) | digits) & 0x8080808080808080;
+    const length = <i32>(ctz(nonDigits) >> 3);
+    if (length == 0 || length == 8) return readIdsByteByByte(from);
+    if (hasId(decimalValue(digits, length))) return false;
+    i += length;
+    const next = <i32>load<u8>(DATA + <usize>i);
+    if (next == RIGHT_SQUARE_BRACKET) return true;
+    if (next != COMMA) return readIdsByteByByte(from);
+    i++;
+  }
+}
+
+/**
+ * The value of the first `length` (1-7) digits in `digits`: ASCII digits less '0', first digit in
+ * the lowest byte. Shifting left drops the bytes after the number and puts zeros in front of it;
+ * then three multiplications add neighbouring digits pairwise (tens, hundreds, ten-thousands).
+ */
+function decimalValue(digits: u64, length: i32): u64 {
+  const shift = <u64>((8 - length) << 3);
+  let value = digits << shift;
+  value = (((value & 0x0f0f0f0f0f0f0f0f) * 2561) >> 8) & 0x00ff00ff00ff00ff;
+  value = ((value * 6553601) >> 16) & 0x0000ffff0000ffff;
+  return (value * 42949672960001) >> 32;
+}
+
+function readIdsByteByByte(from: i32): bool {
   let i = skipSpaceForward(from);
   while (i < dataEnd) {
     let byte = <i32>load<u8>(DATA + <usize>i);

@@ -36,7 +36,7 @@ const KERNELS = [
     source: 'assembly/rate-filter.ts',
     module: 'src/scan/kernel/rate-filter-wasm.ts',
     constant: 'RATE_FILTER_WASM_BASE64',
-    flags: [...COMMON_FLAGS, '--initialMemory', '33', '--maximumMemory', '33'],
+    flags: [...COMMON_FLAGS, '--initialMemory', '49', '--maximumMemory', '49'],
   },
 ];
 

@@ -92,6 +92,20 @@ describe('RateElementFilter (WebAssembly negotiated-rates filter)', () => {
     for (const text of found) expect(text.endsWith(']}')).toBe(true);
   });
 
+  it('reads ids of every length, with leading zeros, in compact and spaced lists', () => {
+    const matched = [7, 45, 678, 9012, 34567, 890123, 4567890, 12345678, 123456789012345];
+    const lists = [
+      '[1,7]', '[45]', '[44,46,678]', '[9012,1]', '[34567]', '[890123,2]', '[4567890]', '[12345678]',
+      '[123456789012345]', '[0042,045]', '[ 9012 ]', '[\n 1,\n 34567\n]',
+      // near misses: none of these is a matched id
+      '[70,4,67,901,3456,89012,456789,1234567,123456789012344]', '[8,46,679,9013]', '[]',
+    ];
+    const array = `[${lists.map((list) => `{"provider_references":${list}}`).join(',')}]`;
+    const found = candidates(array, { useInline: false, matchedIds: new Set(matched) });
+    const indexes = found.map((text) => Number(text.split('@')[0]));
+    expect(indexes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
   it('reports a mismatched bracket inside the array with its offset', () => {
     expect(() => candidates('[{"provider_references":[1}]', {})).toThrow("rates.json: expected ']' but found '}' at byte 36");
   });
