@@ -1,14 +1,4 @@
-import type { RateRow } from '../search/rate-row.js';
-import {
-  asArray,
-  asIdKey,
-  asNumber,
-  asText,
-  asTextList,
-  getField,
-  isObject,
-  type Warn,
-} from './loose-fields.js';
+import { asArray, asIdKey, getField, type Warn } from './loose-fields.js';
 import { matchProviderGroup, type MatchedGroup } from './provider-group.js';
 import type { ReferenceTable } from './reference-table.js';
 import type { SearchTarget } from './search-target.js';
@@ -57,65 +47,4 @@ export function matchRateGroups(
     }
   }
   return matched;
-}
-
-/** One row per (matched group and NPI, negotiated price) of a rate. */
-export function buildRows(
-  sourceFile: string,
-  header: ItemHeader,
-  rate: Record<string, unknown>,
-  groups: MatchedGroup[],
-  warn: Warn,
-): RateRow[] {
-  const rows: RateRow[] = [];
-  const prices = asArray(getField(rate, 'negotiated_prices', warn));
-  for (const group of groups) {
-    for (const npi of group.npis) {
-      for (const price of prices) {
-        if (!isObject(price)) continue;
-        rows.push(buildRow(sourceFile, header, group, npi, price, warn));
-      }
-    }
-  }
-  return rows;
-}
-
-function buildRow(
-  sourceFile: string,
-  header: ItemHeader,
-  group: MatchedGroup,
-  npi: number,
-  price: Record<string, unknown>,
-  warn: Warn,
-): RateRow {
-  const rawRate = getField(price, 'negotiated_rate', warn);
-  const negotiatedRate = asNumber(rawRate);
-  if (negotiatedRate === null && rawRate !== undefined && rawRate !== null) {
-    warn(`negotiated_rate ${JSON.stringify(rawRate)} is not a number; reported as null`);
-  }
-  const serviceCodes = asTextList(getField(price, 'service_code', warn));
-  // Built in output order; absent optional fields stay undefined, which JSON leaves out.
-  const row: RateRow = {
-    source_file: sourceFile,
-    npi,
-    tin: group.tin,
-    billing_code_type: header.billing_code_type,
-    billing_code: header.billing_code ?? '',
-    billing_code_description: header.description,
-    negotiation_arrangement: header.negotiation_arrangement,
-    negotiated_rate: negotiatedRate,
-    negotiated_type: asText(getField(price, 'negotiated_type', warn)),
-    billing_class: asText(getField(price, 'billing_class', warn)),
-    setting: asText(getField(price, 'setting', warn)) ?? undefined,
-    expiration_date: asText(getField(price, 'expiration_date', warn)),
-    service_code: serviceCodes,
-    billing_code_modifier: asTextList(getField(price, 'billing_code_modifier', warn)),
-    network_name: group.networkNames,
-    billing_code_type_version: header.billing_code_type_version || undefined,
-    name: header.name || undefined,
-    service_code_wildcard: serviceCodes.includes('CSTM-00') ? true : undefined,
-    additional_information: asText(getField(price, 'additional_information', warn)) ?? undefined,
-    occurrences: 1,
-  };
-  return row;
 }

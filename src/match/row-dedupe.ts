@@ -1,46 +1,23 @@
-import type { RateRow } from '../search/rate-row.js';
-
-/** Every output field but `occurrences` and the per-file metadata, in a fixed order. */
-export function rowKey(row: RateRow): string {
-  return JSON.stringify([
-    row.npi,
-    row.tin.type,
-    row.tin.value,
-    row.tin.business_name,
-    row.network_name,
-    row.billing_code_type,
-    row.billing_code_type_version,
-    row.billing_code,
-    row.billing_code_description,
-    row.name,
-    row.negotiation_arrangement,
-    row.negotiated_rate,
-    row.negotiated_type,
-    row.billing_class,
-    row.setting,
-    row.expiration_date,
-    row.service_code,
-    row.billing_code_modifier,
-    row.additional_information,
-  ]);
-}
+import type { RowLine } from '../search/rate-row.js';
+import { OCCURS_ONCE } from './row-lines.js';
 
 const INITIAL_SLOTS = 1 << 12;
 
 /**
- * Remembers which rows a file has already produced, in 8 bytes per row: each key is reduced to
- * a 52-bit hash kept in an open-addressing Float64Array (a JS Set of strings would cost ~100
- * bytes per row, and a search matching 5% of a big file's groups yields millions of rows).
+ * Remembers which rows a file has already produced, in 8 bytes per row: each line is reduced to
+ * a 52-bit hash (row-hash.ts) kept in an open-addressing Float64Array (a JS Set of strings
+ * would cost ~100 bytes per row, and a search matching 5% of a big file's groups yields
+ * millions of rows).
  * Two different rows share a 52-bit hash with odds of about 1 in 10^9 at a million rows.
  */
 export class RowDeduper {
   private slots = new Float64Array(INITIAL_SLOTS);
   private count = 0;
 
-  /** True the first time a key is seen. */
-  admit(key: string): boolean {
+  /** True the first time a row's 52-bit hash is seen. */
+  admit(rowHash: number): boolean {
     // 0 marks an empty slot, so hashes are offset by one.
-    const hash = hashKey(key) + 1;
+    const hash = rowHash + 1;
     if (!this.insert(this.slots, hash)) return false;
     this.count++;
     if (this.count * 2 > this.slots.length) this.grow();
@@ -65,14 +42,36 @@ export class RowDeduper {
   }
 }
 
-/** Two 32-bit FNV-1a variants over UTF-16 code units, combined into 52 bits. */
-function hashKey(key: string): number {
-  let low = 0x811c9dc5;
-  let high = 0x01000193;
-  for (let i = 0; i < key.length; i++) {
-    const code = key.charCodeAt(i);
-    low = Math.imul(low ^ code, 0x01000193);
-    high = Math.imul(high ^ code, 0x5bd1e995) ^ (high >>> 15);
+/**
+ * The rows of one in_network item. A line the item repeats is kept once and counted in its
+ * `occurrences`; a line an earlier item of the file produced was written then and is dropped.
+ */
+export class ItemRows {
+  private readonly lines: RowLine[] = [];
+  /** How often each kept line was found, built only once the item repeats a line (rare). */
+  private counts: Map<RowLine, number> | undefined;
+
+  constructor(private readonly deduper: RowDeduper) {}
+
+  /** `rowHash` is the line's 52-bit hash: equal lines, equal hashes. */
+  add(line: RowLine, rowHash: number): void {
+    if (this.deduper.admit(rowHash)) {
+      this.lines.push(line);
+      this.counts?.set(line, 1);
+      return;
+    }
+    this.counts ??= new Map(this.lines.map((kept) => [kept, 1]));
+    const count = this.counts.get(line);
+    if (count !== undefined) this.counts.set(line, count + 1);
   }
-  return (high >>> 0) % 0x100000 * 0x100000000 + (low >>> 0);
+
+  /** The kept lines, each ending in its occurrence count. */
+  finish(): RowLine[] {
+    const counts = this.counts;
+    if (counts === undefined) return this.lines;
+    return this.lines.map((line) => {
+      const count = counts.get(line) ?? 1;
+      return count === 1 ? line : `${line.slice(0, -OCCURS_ONCE.length)},"occurrences":${count}}`;
+    });
+  }
 }

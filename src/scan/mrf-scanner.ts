@@ -1,16 +1,16 @@
 import { NpiRatesError } from '../shared/errors.js';
-import type { RateRow } from '../search/rate-row.js';
+import type { RowLine } from '../search/rate-row.js';
 import { asText, isObject, type Warn } from '../match/loose-fields.js';
 import type { MatchedGroup } from '../match/provider-group.js';
 import {
-  buildRows,
   emptyItemHeader,
   matchRateGroups,
   type GroupSources,
   type ItemHeader,
 } from '../match/rate-matcher.js';
 import type { ReferenceTable } from '../match/reference-table.js';
-import { RowDeduper, rowKey } from '../match/row-dedupe.js';
+import { ItemRows, RowDeduper } from '../match/row-dedupe.js';
+import { addRateLines, itemParts } from '../match/row-lines.js';
 import { isWantedCode, type SearchTarget } from '../match/search-target.js';
 import { formatPath } from './json-path.js';
 import type { PathSegment, ValueKind, ValueMode, WalkerHandler } from './json-walker.js';
@@ -26,8 +26,8 @@ import { ScanError } from './scan-error.js';
 export type ScanPass = 'full' | 'references-only';
 
 export interface MrfScanEvents {
-  /** Rows of one finished in_network item, already de-duplicated. */
-  onRows(rows: RateRow[]): void;
+  /** Rows of one finished in_network item as their JSON lines, already de-duplicated. */
+  onRows(rows: RowLine[]): void;
   /** When it says full after an item, the scan pauses (the walker's pause) until it drains. */
   isRowsFull?(): boolean;
   onWarning: Warn;
@@ -267,28 +267,20 @@ export class MrfScanner implements WalkerHandler {
     return isWantedCode(this.options.target, this.header.billing_code_type, this.header.billing_code);
   }
 
-  /** Turns the item's matched rates into rows, merging identical rows into one with a count. */
+  /** Turns the item's matched rates into row lines, merging identical rows into one with a count. */
   private finishItem(): void {
     const pending = this.pendingRates;
     this.pendingRates = [];
     if (pending.length === 0 || !this.isItemWanted()) return;
     const { sourceName, deduper, events } = this.options;
-    const unique = new Map<string, RateRow>();
-    for (const { rate, groups } of pending) {
-      for (const row of buildRows(sourceName, this.header, rate, groups, events.onWarning)) {
-        const key = rowKey(row);
-        const earlier = unique.get(key);
-        if (earlier) earlier.occurrences++;
-        else unique.set(key, row);
-      }
-    }
-    const rows: RateRow[] = [];
-    for (const [key, row] of unique) {
-      if (deduper.admit(key)) rows.push(row);
-    }
-    if (rows.length === 0) return;
-    this.rowsFound += rows.length;
-    events.onRows(rows);
+    const item = itemParts(sourceName, this.header);
+    const rows = new ItemRows(deduper);
+    const add = (line: RowLine, hash: number) => rows.add(line, hash);
+    for (const { rate, groups } of pending) addRateLines(item, rate, groups, events.onWarning, add);
+    const lines = rows.finish();
+    if (lines.length === 0) return;
+    this.rowsFound += lines.length;
+    events.onRows(lines);
   }
 
   private parse(bytes: Uint8Array, path: readonly PathSegment[], offset: number): unknown {

@@ -3,7 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { usageError } from '../shared/errors.js';
-import type { RateRow, SearchMessage } from './rate-row.js';
+import type { RowLine, SearchMessage } from './rate-row.js';
 
 /** How one file ended, as the journal records it once the file is finished. */
 export interface FileRecord {
@@ -81,10 +81,8 @@ export class Journal {
     return { journal, finished: new Set(kept.keys()) };
   }
 
-  async appendRows(rows: RateRow[]): Promise<void> {
-    let text = '';
-    for (const row of rows) text += `${JSON.stringify(row)}\n`;
-    await this.write(text);
+  async appendRows(lines: RowLine[]): Promise<void> {
+    await this.write(`${lines.join('\n')}\n`);
   }
 
   async appendFile(record: FileRecord): Promise<void> {

@@ -41,6 +41,12 @@ export interface RateRow {
   from_incomplete_file?: boolean;
 }
 
+/**
+ * A row as the journal and the output hold it: the RateRow's JSON on one line, without the
+ * file's metadata (spliced in after source_file by the final output), `occurrences` last.
+ */
+export type RowLine = string;
+
 export interface SearchMessage {
   source_file: string;
   message: string;

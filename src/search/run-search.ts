@@ -5,7 +5,7 @@ import type { SourceOptions } from '../sources/open-source.js';
 import { redactUrl } from '../shared/redact-url.js';
 import type { FileJob, MainMessage, WorkerMessage } from './file-worker-protocol.js';
 import { Journal, type FileRecord } from './journal.js';
-import type { RateRow, SearchMessage } from './rate-row.js';
+import type { RowLine, SearchMessage } from './rate-row.js';
 import { RemoteReferenceCache } from './remote-cache.js';
 import { RowFlow } from './row-flow.js';
 import type { FileProgress, FileSearchResult } from './search-file.js';
@@ -122,7 +122,7 @@ export async function runSearch(options: SearchRunOptions): Promise<SearchRunRes
 
 interface FileCallbacks {
   /** Resolves once the rows are in the journal. */
-  onRows(rows: RateRow[]): Promise<void>;
+  onRows(rows: RowLine[]): Promise<void>;
   onWarning(message: string): void;
   onLog(message: string): void;
   onProgress(progress: FileProgress): void;

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { MatchedGroup } from '../../src/match/provider-group.js';
+import type { ItemHeader } from '../../src/match/rate-matcher.js';
+import { ItemRows, RowDeduper } from '../../src/match/row-dedupe.js';
+import { addRateLines, itemParts } from '../../src/match/row-lines.js';
+import type { RateRow } from '../../src/search/rate-row.js';
+
+const fullHeader: ItemHeader = {
+  billing_code: '99213',
+  billing_code_type: 'CPT',
+  billing_code_type_version: '2025',
+  description: 'Office visit, "established"',
+  name: 'Visit',
+  negotiation_arrangement: 'ffs',
+};
+const bareHeader: ItemHeader = { billing_code: null, billing_code_type: null, description: null, negotiation_arrangement: null };
+
+const groupWithNetwork: MatchedGroup = {
+  npis: [1234567893, 1003000126],
+  tin: { type: 'ein', value: '12-3456789', business_name: 'Clinic' },
+  networkNames: ['Gold', 'Silver'],
+};
+const bareGroup: MatchedGroup = { npis: [1234567893], tin: { type: null, value: null } };
+
+const fullPrice = {
+  negotiated_type: 'negotiated',
+  negotiated_rate: '$1,200.50',
+  expiration_date: '2026-12-31',
+  service_code: ['11', 'CSTM-00'],
+  billing_class: 'professional',
+  setting: 'outpatient',
+  billing_code_modifier: '26',
+  additional_information: 'note\nwith "quotes" and ü',
+};
+const barePrice = { negotiated_rate: 'n/a' };
+
+/** The row as the scanner built it field by field before lines were assembled from parts. */
+function expectedRow(header: ItemHeader, group: MatchedGroup, npi: number, price: Record<string, unknown>): RateRow {
+  const isFull = price === fullPrice;
+  return {
+    source_file: 'plan "a".json',
+    npi,
+    tin: group.tin,
+    billing_code_type: header.billing_code_type,
+    billing_code: header.billing_code ?? '',
+    billing_code_description: header.description,
+    negotiation_arrangement: header.negotiation_arrangement,
+    negotiated_rate: isFull ? 1200.5 : null,
+    negotiated_type: isFull ? 'negotiated' : null,
+    billing_class: isFull ? 'professional' : null,
+    setting: isFull ? 'outpatient' : undefined,
+    expiration_date: isFull ? '2026-12-31' : null,
+    service_code: isFull ? ['11', 'CSTM-00'] : [],
+    billing_code_modifier: isFull ? ['26'] : [],
+    network_name: group.networkNames,
+    billing_code_type_version: header.billing_code_type_version,
+    name: header.name,
+    service_code_wildcard: isFull ? true : undefined,
+    additional_information: isFull ? fullPrice.additional_information : undefined,
+    occurrences: 1,
+  };
+}
+
+function linesOf(header: ItemHeader, groups: MatchedGroup[], prices: unknown[]): { lines: string[]; warnings: string[] } {
+  const lines: string[] = [];
+  const warnings: string[] = [];
+  addRateLines(
+    itemParts('plan "a".json', header),
+    { negotiated_prices: prices },
+    groups,
+    (message) => warnings.push(message),
+    (line) => lines.push(line),
+  );
+  return { lines, warnings };
+}
+
+describe('addRateLines', () => {
+  it('writes each row as JSON.stringify writes the row object, fields in output order', () => {
+    for (const header of [fullHeader, bareHeader]) {
+      const { lines } = linesOf(header, [groupWithNetwork, bareGroup], [fullPrice, 'not a price', barePrice]);
+      const expected = [groupWithNetwork, bareGroup].flatMap((group) =>
+        group.npis.flatMap((npi) => [fullPrice, barePrice].map((price) => JSON.stringify(expectedRow(header, group, npi, price)))),
+      );
+      expect(lines).toEqual(expected);
+    }
+  });
+
+  it('warns about an unreadable rate once per price, not once per row', () => {
+    const { lines, warnings } = linesOf(fullHeader, [groupWithNetwork], [barePrice]);
+    expect(lines).toHaveLength(2);
+    expect(warnings).toEqual(['negotiated_rate "n/a" is not a number; reported as null']);
+  });
+
+  it('reads no price when no group has an NPI to report', () => {
+    const { lines, warnings } = linesOf(fullHeader, [{ ...bareGroup, npis: [] }], [barePrice]);
+    expect(lines).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe('ItemRows', () => {
+  function itemRows(deduper: RowDeduper, header: ItemHeader, prices: unknown[]): string[] {
+    const rows = new ItemRows(deduper);
+    addRateLines(itemParts('f.json', header), { negotiated_prices: prices }, [bareGroup], () => {}, (line, hash) => rows.add(line, hash));
+    return rows.finish();
+  }
+
+  it('keeps a row an item repeats once, counting it in occurrences', () => {
+    const lines = itemRows(new RowDeduper(), fullHeader, [fullPrice, barePrice, { ...fullPrice }, fullPrice]);
+    expect(lines.map((line) => (JSON.parse(line) as RateRow).occurrences)).toEqual([3, 1]);
+    expect(lines[0]).toMatch(/,"occurrences":3}$/);
+  });
+
+  it('drops a row an earlier item of the file already produced', () => {
+    const deduper = new RowDeduper();
+    expect(itemRows(deduper, fullHeader, [fullPrice])).toHaveLength(1);
+    expect(itemRows(deduper, fullHeader, [fullPrice, fullPrice, barePrice])).toHaveLength(1);
+    expect(itemRows(deduper, bareHeader, [fullPrice])).toHaveLength(1);
+  });
+});
