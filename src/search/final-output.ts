@@ -2,11 +2,15 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { writeCsv } from '../writers/csv-writer.js';
-import { writeJsonDocumentLines } from '../writers/json-writer.js';
-import { writeLines } from '../writers/write-text.js';
+import { JSON_ROW_FRAMING, writeJsonDocumentBlocks } from '../writers/json-writer.js';
+import { writeBlocks } from '../writers/write-text.js';
 import type { OutputFormat } from '../writers/output-format.js';
-import { fileMessages, readRowLines, type FileRecord } from './journal.js';
+import { fileMessages, forEachLine, readJournalBlocks, type FileRecord } from './journal.js';
 import type { RateRow, SearchMessage, SearchParams } from './rate-row.js';
+import { RowSplicer, type FileFacts, type RowFraming } from './row-splicer.js';
+
+/** One row per line, as NDJSON writes them (and as CSV reads them back). */
+const LINE_FRAMING: RowFraming = { beforeFirst: '', beforeNext: '', after: '\n' };
 
 export interface FinalOutputOptions {
   journalPath: string;
@@ -69,7 +73,8 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
     matched_files: summary.matchedFiles,
   };
   if (errors.length > 0 || summary.incompleteFiles > 0) params.incomplete = true;
-  const lines = rowLinesWithFileFacts(options.journalPath, files, unfinished, summary);
+  const factsOf = fileFactsLookup(files, unfinished);
+  const rowBlocks = (framing: RowFraming) => splicedRowBlocks(options.journalPath, factsOf, framing, summary);
 
   const isStdout = options.outputPath === '-';
   const isInPlace = isStdout || options.writeInPlace === true;
@@ -78,9 +83,9 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
     ? options.stdout
     : createWriteStream(options.writeInPlace ? options.outputPath : temporaryPath);
   try {
-    if (options.format === 'csv') await writeCsv(parseRows(lines), out);
-    else if (options.format === 'ndjson') await writeLines(lines, out, (line) => `${line}\n`);
-    else await writeJsonDocumentLines(params, lines, errors, warnings, out);
+    if (options.format === 'csv') await writeCsv(parseRows(rowBlocks(LINE_FRAMING)), out);
+    else if (options.format === 'ndjson') await writeBlocks(rowBlocks(LINE_FRAMING), out);
+    else await writeJsonDocumentBlocks(params, rowBlocks(JSON_ROW_FRAMING), errors, warnings, out);
     if (!isStdout) {
       out.end();
       await once(out, 'close');
@@ -94,33 +99,39 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
 }
 
 /**
- * Row lines as the output shows them: the file's reporting entity and date spliced in after
- * source_file, and a flag on rows of files that failed part-way. No row is parsed.
+ * What each file's rows get in the output: the reporting entity and date after source_file, and
+ * a flag on rows of files that failed part-way or were interrupted. Other sources are left out.
  */
-async function* rowLinesWithFileFacts(
-  journalPath: string,
-  files: ReadonlyMap<string, FileRecord>,
-  unfinished: Set<string>,
-  summary: FinalOutputSummary,
-): AsyncIterable<string> {
-  const insertions = new Map<string, { facts: string; isIncomplete: boolean }>();
+function fileFactsLookup(files: ReadonlyMap<string, FileRecord>, unfinished: Set<string>): (source: string) => FileFacts | undefined {
+  const factsBySource = new Map<string, FileFacts>();
   for (const [source, file] of files) {
     let facts = '';
     if (file.metadata.reporting_entity_name) facts += `,"reporting_entity_name":${JSON.stringify(file.metadata.reporting_entity_name)}`;
     if (file.metadata.last_updated_on) facts += `,"last_updated_on":${JSON.stringify(file.metadata.last_updated_on)}`;
-    insertions.set(source, { facts, isIncomplete: file.incomplete || file.error !== undefined });
+    factsBySource.set(source, { facts, isIncomplete: file.incomplete || file.error !== undefined });
   }
-  for await (const { line, source } of readRowLines(journalPath)) {
-    const insertion = insertions.get(source) ?? (unfinished.has(source) ? { facts: '', isIncomplete: true } : undefined);
-    if (!insertion) continue;
-    const sourceEnd = '{"source_file":'.length + JSON.stringify(source).length;
-    let spliced = insertion.facts === '' ? line : `${line.slice(0, sourceEnd)}${insertion.facts}${line.slice(sourceEnd)}`;
-    if (insertion.isIncomplete) spliced = `${spliced.slice(0, -1)},"from_incomplete_file":true}`;
-    summary.rows++;
-    yield spliced;
+  return (source) => factsBySource.get(source) ?? (unfinished.has(source) ? { facts: '', isIncomplete: true } : undefined);
+}
+
+/** The journal's rows as the output shows them, framed, in blocks of bytes; no row is parsed. */
+async function* splicedRowBlocks(
+  journalPath: string,
+  factsOf: (source: string) => FileFacts | undefined,
+  framing: RowFraming,
+  summary: FinalOutputSummary,
+): AsyncIterable<Buffer> {
+  const splicer = new RowSplicer(factsOf, framing);
+  for await (const block of readJournalBlocks(journalPath)) {
+    yield* splicer.splice(block);
+    summary.rows = splicer.rows;
   }
 }
 
-async function* parseRows(lines: AsyncIterable<string>): AsyncIterable<RateRow> {
-  for await (const line of lines) yield JSON.parse(line) as RateRow;
+/** Rows back from LINE_FRAMING blocks, for the CSV writer. */
+async function* parseRows(blocks: AsyncIterable<Buffer>): AsyncIterable<RateRow> {
+  for await (const block of blocks) {
+    const rows: RateRow[] = [];
+    forEachLine(block, (start, end) => rows.push(JSON.parse(block.toString('utf8', start, end)) as RateRow));
+    yield* rows;
+  }
 }

@@ -1,6 +1,5 @@
 import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { usageError } from '../shared/errors.js';
 import type { RowLine, SearchMessage } from './rate-row.js';
@@ -25,7 +24,7 @@ export interface RunRecord {
 type JournalRecord = RunRecord | FileRecord;
 
 /** Row lines are rows as the output shows them; every other line starts with this. */
-const RECORD_PREFIX = '{"kind":';
+export const RECORD_PREFIX = '{"kind":';
 
 /**
  * An append-only NDJSON log of a search, next to its output: one line per row as rows are
@@ -101,26 +100,52 @@ export class Journal {
   }
 }
 
-/** The journal's lines; a torn last line (a crash mid-write) is skipped by its readers. */
-export async function* readJournalLines(path: string): AsyncIterable<string> {
-  const lines = createInterface({ input: createReadStream(path, { highWaterMark: 1024 * 1024 }), crlfDelay: Infinity });
-  for await (const line of lines) if (line !== '') yield line;
-}
+const NEWLINE = 0x0a;
+const READ_BLOCK_BYTES = 1024 * 1024;
 
 /**
- * The row lines of a journal, untouched, with the file each belongs to. Rows are written as the
- * output shows them, so the final output is spliced together without parsing every row.
+ * The journal's bytes in blocks of whole lines, each line ending in '\n'. A torn last line (a
+ * crash mid-write) comes last, given a '\n' too; its readers skip it when it does not parse.
+ * Splitting bytes at '\n' is safe: JSON text never holds a raw newline, and UTF-8 never uses
+ * 0x0a inside a multi-byte character.
  */
-export async function* readRowLines(path: string): AsyncIterable<{ line: string; source: string }> {
-  for await (const line of readJournalLines(path)) {
-    if (line.startsWith(RECORD_PREFIX)) continue;
-    const source = rowSource(line);
-    if (source !== undefined && line.endsWith('}')) yield { line, source };
+export async function* readJournalBlocks(path: string): AsyncIterable<Buffer> {
+  let carry: Buffer | undefined;
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_BLOCK_BYTES }) as AsyncIterable<Buffer>) {
+    const lastNewline = chunk.lastIndexOf(NEWLINE);
+    if (lastNewline < 0) {
+      carry = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
+      continue;
+    }
+    const whole = chunk.subarray(0, lastNewline + 1);
+    yield carry === undefined ? whole : Buffer.concat([carry, whole]);
+    carry = lastNewline + 1 < chunk.length ? chunk.subarray(lastNewline + 1) : undefined;
+  }
+  if (carry !== undefined) yield Buffer.concat([carry, Buffer.of(NEWLINE)]);
+}
+
+/** Calls `visit` with the start and end (the '\n', or the block's end) of each non-empty line of a block. */
+export function forEachLine(block: Buffer, visit: (start: number, end: number) => void): void {
+  let start = 0;
+  while (start < block.length) {
+    let end = block.indexOf(NEWLINE, start);
+    if (end < 0) end = block.length;
+    if (end > start) visit(start, end);
+    start = end + 1;
+  }
+}
+
+/** The journal's lines as text (for --resume, which reads only a few of them closely). */
+export async function* readJournalLines(path: string): AsyncIterable<string> {
+  for await (const block of readJournalBlocks(path)) {
+    const lines: string[] = [];
+    forEachLine(block, (start, end) => lines.push(block.toString('utf8', start, end)));
+    yield* lines;
   }
 }
 
 /** A row line starts with `{"source_file":"...",`: its source is read without parsing the row. */
-function rowSource(line: string): string | undefined {
+export function rowSource(line: string): string | undefined {
   const start = '{"source_file":'.length;
   let end = start + 1;
   while (end < line.length) {

@@ -1,5 +1,8 @@
 import type { RateRow, SearchMessage, SearchParams } from '../search/rate-row.js';
-import { writeLines, writeText } from './write-text.js';
+import { writeBlocks, writeLines, writeText } from './write-text.js';
+
+/** What separates the rows of `results`: one row per line. */
+export const JSON_ROW_FRAMING = { beforeFirst: '\n', beforeNext: ',\n', after: '' } as const;
 
 /**
  * The `search` output document, written as a stream: the results array can be far larger than
@@ -27,12 +30,33 @@ export async function writeJsonDocumentLines(
   warnings: SearchMessage[],
   out: NodeJS.WritableStream,
 ): Promise<void> {
-  await writeText(out, `{"search_params":${JSON.stringify(params)},\n"results":[`);
-  let separator = '\n';
+  await writeText(out, documentHead(params));
+  let lead: string = JSON_ROW_FRAMING.beforeFirst;
   await writeLines(rowLines, out, (line) => {
-    const text = `${separator}${line}`;
-    separator = ',\n';
+    const text = `${lead}${line}`;
+    lead = JSON_ROW_FRAMING.beforeNext;
     return text;
   });
-  await writeText(out, `\n],\n"errors":${JSON.stringify(errors)},\n"warnings":${JSON.stringify(warnings)}}\n`);
+  await writeText(out, documentTail(errors, warnings));
+}
+
+/** The same document from rows already serialised and framed with JSON_ROW_FRAMING, in blocks of bytes. */
+export async function writeJsonDocumentBlocks(
+  params: SearchParams,
+  rowBlocks: AsyncIterable<Uint8Array>,
+  errors: SearchMessage[],
+  warnings: SearchMessage[],
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  await writeText(out, documentHead(params));
+  await writeBlocks(rowBlocks, out);
+  await writeText(out, documentTail(errors, warnings));
+}
+
+function documentHead(params: SearchParams): string {
+  return `{"search_params":${JSON.stringify(params)},\n"results":[`;
+}
+
+function documentTail(errors: SearchMessage[], warnings: SearchMessage[]): string {
+  return `\n],\n"errors":${JSON.stringify(errors)},\n"warnings":${JSON.stringify(warnings)}}\n`;
 }

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 export const BATCH_CHARS = 64 * 1024;
 
 /** Writes and, when the stream's buffer is full, waits for it to drain (rejects if the stream errors). */
-export async function writeText(out: NodeJS.WritableStream, text: string): Promise<void> {
+export async function writeText(out: NodeJS.WritableStream, text: string | Uint8Array): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 
@@ -23,4 +23,9 @@ export async function writeLines<T>(
     }
   }
   if (batch !== '') await writeText(out, batch);
+}
+
+/** Writes blocks of bytes as they come, honouring backpressure. Does not end `out`. */
+export async function writeBlocks(blocks: AsyncIterable<Uint8Array>, out: NodeJS.WritableStream): Promise<void> {
+  for await (const block of blocks) await writeText(out, block);
 }
