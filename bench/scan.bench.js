@@ -141,7 +141,7 @@ async function runMrfSearch(options, chunks) {
     fetchRemote: async (url) => {
       throw new Error(`no remote references in synthetic files (asked for ${url})`);
     },
-    events: { onRows: (found) => (rows += found.length), onWarning() {}, onMetadata() {}, onLog() {} },
+    events: { onRows: (found) => (rows += found.count), onWarning() {}, onMetadata() {}, onLog() {} },
     reopen: async () => (options.source === 'memory' ? memoryChunks(options.file) : decompressedChunks(options.file, 'gunzip', options.dist)),
   });
   if (rows !== meta.expectedRows) throw new Error(`found ${rows} rows, expected ${meta.expectedRows}`);

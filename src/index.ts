@@ -18,7 +18,7 @@ export { ScanError } from './scan/scan-error.js';
 export { parseNpiList, hasValidNpiCheckDigit } from './match/npi.js';
 export { makeSearchTarget, type SearchTarget } from './match/search-target.js';
 
-export type { RateRow, RowLine, SearchOutput, SearchParams, SearchMessage, TinValue } from './search/rate-row.js';
+export type { RateRow, RowBlock, SearchOutput, SearchParams, SearchMessage, TinValue } from './search/rate-row.js';
 export { scanDocument, type DocumentScanOptions, type DocumentScanResult } from './search/scan-document.js';
 export { searchFile, type FileSearchOptions, type FileSearchResult, type FileProgress } from './search/search-file.js';
 export { runSearch, type SearchRunOptions, type SearchRunResult, type RunEvents } from './search/run-search.js';

@@ -1,14 +1,19 @@
-import type { RowLine } from '../search/rate-row.js';
-import { OCCURS_ONCE } from './row-lines.js';
+import type { RowBlock } from '../search/rate-row.js';
+import { lineEnding } from './row-lines.js';
 
 const INITIAL_SLOTS = 1 << 12;
+/**
+ * The table doubles when more than this share of its slots is taken, so it costs 11 to 21 bytes
+ * per row (at 1/2 it cost 16 to 32: 64 MB for the 2.6 million rows of a 2 GiB file). Linear
+ * probing stays short at this load: about 8 probes for a new row, 2.5 for a repeated one.
+ */
+const MAX_LOAD = 0.75;
 
 /**
- * Remembers which rows a file has already produced, in 8 bytes per row: each line is reduced to
- * a 52-bit hash (row-hash.ts) kept in an open-addressing Float64Array (a JS Set of strings
- * would cost ~100 bytes per row, and a search matching 5% of a big file's groups yields
- * millions of rows).
- * Two different rows share a 52-bit hash with odds of about 1 in 10^9 at a million rows.
+ * Remembers which rows a file has already produced: each line is reduced to a 52-bit hash
+ * (row-hash.ts) kept in an open-addressing Float64Array (a JS Set of strings would cost ~100
+ * bytes per row, and a search matching 5% of a big file's groups yields millions of rows).
+ * With a million rows known, a new row is taken for one of them with odds of about 1 in 4*10^9.
  */
 export class RowDeduper {
   private slots = new Float64Array(INITIAL_SLOTS);
@@ -20,7 +25,7 @@ export class RowDeduper {
     const hash = rowHash + 1;
     if (!this.insert(this.slots, hash)) return false;
     this.count++;
-    if (this.count * 2 > this.slots.length) this.grow();
+    if (this.count > this.slots.length * MAX_LOAD) this.grow();
     return true;
   }
 
@@ -43,35 +48,41 @@ export class RowDeduper {
 }
 
 /**
- * The rows of one in_network item. A line the item repeats is kept once and counted in its
- * `occurrences`; a line an earlier item of the file produced was written then and is dropped.
+ * The rows of one in_network item, as the text of their lines. A row the item repeats is kept
+ * once and counted in its `occurrences`; a row an earlier item of the file produced was written
+ * then and is dropped.
  */
 export class ItemRows {
-  private readonly lines: RowLine[] = [];
-  /** How often each kept line was found, built only once the item repeats a line (rare). */
-  private counts: Map<RowLine, number> | undefined;
+  /** Three per row: its head, its tail and its line ending (which holds the occurrences). */
+  private readonly pieces: string[] = [];
+  private count = 0;
+  /** Each kept row by its text, built only once the item repeats a row (rare). */
+  private keptRows: Map<string, { endingAt: number; occurrences: number }> | undefined;
 
   constructor(private readonly deduper: RowDeduper) {}
 
-  /** `rowHash` is the line's 52-bit hash: equal lines, equal hashes. */
-  add(line: RowLine, rowHash: number): void {
+  /** A row whose line is head + tail + lineEnding; `rowHash` is the line's 52-bit hash. */
+  add(head: string, tail: string, rowHash: number): void {
     if (this.deduper.admit(rowHash)) {
-      this.lines.push(line);
-      this.counts?.set(line, 1);
+      this.keptRows?.set(head + tail, { endingAt: this.pieces.length + 2, occurrences: 1 });
+      this.pieces.push(head, tail, lineEnding(1));
+      this.count++;
       return;
     }
-    this.counts ??= new Map(this.lines.map((kept) => [kept, 1]));
-    const count = this.counts.get(line);
-    if (count !== undefined) this.counts.set(line, count + 1);
+    this.keptRows ??= this.indexKeptRows();
+    const kept = this.keptRows.get(head + tail);
+    if (kept === undefined) return;
+    kept.occurrences++;
+    this.pieces[kept.endingAt] = lineEnding(kept.occurrences);
   }
 
-  /** The kept lines, each ending in its occurrence count. */
-  finish(): RowLine[] {
-    const counts = this.counts;
-    if (counts === undefined) return this.lines;
-    return this.lines.map((line) => {
-      const count = counts.get(line) ?? 1;
-      return count === 1 ? line : `${line.slice(0, -OCCURS_ONCE.length)},"occurrences":${count}}`;
-    });
+  finish(): RowBlock {
+    return { text: this.pieces.join(''), count: this.count };
+  }
+
+  private indexKeptRows(): Map<string, { endingAt: number; occurrences: number }> {
+    const kept = new Map<string, { endingAt: number; occurrences: number }>();
+    for (let at = 0; at < this.pieces.length; at += 3) kept.set(this.pieces[at] + this.pieces[at + 1], { endingAt: at + 2, occurrences: 1 });
+    return kept;
   }
 }

@@ -1,4 +1,3 @@
-import type { RowLine } from '../search/rate-row.js';
 import { asArray, asNumber, asText, asTextList, getField, isObject, type JsonObject, type Warn } from './loose-fields.js';
 import type { MatchedGroup } from './provider-group.js';
 import type { ItemHeader } from './rate-matcher.js';
@@ -35,8 +34,10 @@ interface PriceParts {
   hash: number;
 }
 
-/** The end of every new line; a line found n times ends in `,"occurrences":n}` instead. */
-export const OCCURS_ONCE = ',"occurrences":1}';
+/** The end of a row's line: its occurrences, the row object's closing brace and the newline. */
+export function lineEnding(occurrences: number): string {
+  return `,"occurrences":${occurrences}}\n`;
+}
 
 /** The pieces of an item's rows that come from the file and the item header. */
 export function itemParts(sourceFile: string, header: ItemHeader): ItemParts {
@@ -53,15 +54,16 @@ export function itemParts(sourceFile: string, header: ItemHeader): ItemParts {
 }
 
 /**
- * Calls `addLine` with one line per (matched group, NPI, negotiated price) of a rate, in that
- * nesting order, and the line's hash. Each price is read once, when the first line needs it.
+ * Calls `addRow` once per (matched group, NPI, negotiated price) of a rate, in that nesting
+ * order, with the row's line cut in two (its line is head + tail + lineEnding) and the line's
+ * hash. Each price is read once, when the first row needs it.
  */
-export function addRateLines(
+export function addRateRows(
   item: ItemParts,
   rate: JsonObject,
   groups: readonly MatchedGroup[],
   warn: Warn,
-  addLine: (line: RowLine, hash: number) => void,
+  addRow: (head: string, tail: string, hash: number) => void,
 ): void {
   const prices = asArray(getField(rate, 'negotiated_prices', warn));
   let parts: Array<PriceParts | undefined> | undefined;
@@ -70,13 +72,13 @@ export function addRateLines(
     parts ??= prices.map((price) => (isObject(price) ? priceParts(price, warn) : undefined));
     const network = networkPart(group.networkNames);
     const tin = JSON.stringify(group.tin);
+    const tails = parts.map((price) => price && { text: price.terms + network + item.names + price.extras, hash: price.hash });
     for (const npi of group.npis) {
       const provider = `,"npi":${npi},"tin":${tin}`;
+      const head = item.source + provider + item.codes;
       const providerHash = combineHashes(item.hash, hashText(provider + network));
-      for (const price of parts) {
-        if (price === undefined) continue;
-        const line = item.source + provider + item.codes + price.terms + network + item.names + price.extras + OCCURS_ONCE;
-        addLine(line, combineHashes(providerHash, price.hash));
+      for (const tail of tails) {
+        if (tail !== undefined) addRow(head, tail.text, combineHashes(providerHash, tail.hash));
       }
     }
   }

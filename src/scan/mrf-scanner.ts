@@ -1,5 +1,5 @@
 import { NpiRatesError } from '../shared/errors.js';
-import type { RowLine } from '../search/rate-row.js';
+import type { RowBlock } from '../search/rate-row.js';
 import { asText, isObject, type Warn } from '../match/loose-fields.js';
 import type { MatchedGroup } from '../match/provider-group.js';
 import {
@@ -10,7 +10,7 @@ import {
 } from '../match/rate-matcher.js';
 import type { ReferenceTable } from '../match/reference-table.js';
 import { ItemRows, RowDeduper } from '../match/row-dedupe.js';
-import { addRateLines, itemParts } from '../match/row-lines.js';
+import { addRateRows, itemParts } from '../match/row-lines.js';
 import { isWantedCode, type SearchTarget } from '../match/search-target.js';
 import { formatPath } from './json-path.js';
 import type { PathSegment, ValueKind, ValueMode, WalkerHandler } from './json-walker.js';
@@ -27,7 +27,7 @@ export type ScanPass = 'full' | 'references-only';
 
 export interface MrfScanEvents {
   /** Rows of one finished in_network item as their JSON lines, already de-duplicated. */
-  onRows(rows: RowLine[]): void;
+  onRows(rows: RowBlock): void;
   /** When it says full after an item, the scan pauses (the walker's pause) until it drains. */
   isRowsFull?(): boolean;
   onWarning: Warn;
@@ -275,12 +275,12 @@ export class MrfScanner implements WalkerHandler {
     const { sourceName, deduper, events } = this.options;
     const item = itemParts(sourceName, this.header);
     const rows = new ItemRows(deduper);
-    const add = (line: RowLine, hash: number) => rows.add(line, hash);
-    for (const { rate, groups } of pending) addRateLines(item, rate, groups, events.onWarning, add);
-    const lines = rows.finish();
-    if (lines.length === 0) return;
-    this.rowsFound += lines.length;
-    events.onRows(lines);
+    const add = (head: string, tail: string, hash: number) => rows.add(head, tail, hash);
+    for (const { rate, groups } of pending) addRateRows(item, rate, groups, events.onWarning, add);
+    const block = rows.finish();
+    if (block.count === 0) return;
+    this.rowsFound += block.count;
+    events.onRows(block);
   }
 
   private parse(bytes: Uint8Array, path: readonly PathSegment[], offset: number): unknown {

@@ -1,6 +1,6 @@
 import type { SearchTarget } from '../match/search-target.js';
 import type { SourceOptions } from '../sources/open-source.js';
-import type { RowLine } from './rate-row.js';
+import type { RowBlock } from './rate-row.js';
 import type { FileProgress, FileSearchResult } from './search-file.js';
 
 /** What a worker thread needs to search one file (structured-clone safe: no functions). */
@@ -14,7 +14,7 @@ export interface FileJob {
 
 /** Messages from a worker to the main thread. */
 export type WorkerMessage =
-  | { type: 'rows'; rows: RowLine[] }
+  | { type: 'rows'; rows: RowBlock }
   | { type: 'warning'; message: string }
   | { type: 'log'; message: string }
   | { type: 'progress'; progress: FileProgress }

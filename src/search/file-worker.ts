@@ -39,7 +39,7 @@ const result = await searchFile({
       send({ type: 'fetch-remote', requestId, url });
     }),
   onRows: (rows) => {
-    rowFlow.sent(rows.length);
+    rowFlow.sent(rows.count);
     send({ type: 'rows', rows });
   },
   rowsBackpressure: rowFlow,

@@ -42,10 +42,15 @@ export interface RateRow {
 }
 
 /**
- * A row as the journal and the output hold it: the RateRow's JSON on one line, without the
- * file's metadata (spliced in after source_file by the final output), `occurrences` last.
+ * The rows of one in_network item as the journal holds them: each row's RateRow JSON on a line
+ * of its own, ending in '\n', without the file's metadata (spliced in after source_file by the
+ * final output), `occurrences` last.
  */
-export type RowLine = string;
+export interface RowBlock {
+  text: string;
+  /** How many rows (lines) `text` holds. */
+  count: number;
+}
 
 export interface SearchMessage {
   source_file: string;

@@ -5,7 +5,7 @@ import type { SourceOptions } from '../sources/open-source.js';
 import { redactUrl } from '../shared/redact-url.js';
 import type { FileJob, MainMessage, WorkerMessage } from './file-worker-protocol.js';
 import { Journal, type FileRecord } from './journal.js';
-import type { RowLine, SearchMessage } from './rate-row.js';
+import type { RowBlock, SearchMessage } from './rate-row.js';
 import { RemoteReferenceCache } from './remote-cache.js';
 import { RowFlow } from './row-flow.js';
 import type { FileProgress, FileSearchResult } from './search-file.js';
@@ -122,7 +122,7 @@ export async function runSearch(options: SearchRunOptions): Promise<SearchRunRes
 
 interface FileCallbacks {
   /** Resolves once the rows are in the journal. */
-  onRows(rows: RowLine[]): Promise<void>;
+  onRows(rows: RowBlock): Promise<void>;
   onWarning(message: string): void;
   onLog(message: string): void;
   onProgress(progress: FileProgress): void;
@@ -142,8 +142,8 @@ async function searchOneFile(
       ...job,
       ...callbacks,
       onRows: (rows) => {
-        rowFlow.sent(rows.length);
-        void callbacks.onRows(rows).then(() => rowFlow.written(rows.length));
+        rowFlow.sent(rows.count);
+        void callbacks.onRows(rows).then(() => rowFlow.written(rows.count));
       },
       rowsBackpressure: rowFlow,
       fetchRemote: (url) => remoteCache.fetch(url),
@@ -171,7 +171,7 @@ async function searchFileInWorker(
     worker.on('message', (message: WorkerMessage) => {
       switch (message.type) {
         case 'rows': {
-          const count = message.rows.length;
+          const count = message.rows.count;
           void callbacks.onRows(message.rows).then(() => {
             // The worker may have finished meanwhile; then nobody waits for this.
             if (result === undefined) worker.postMessage({ type: 'rows-written', count } satisfies MainMessage);

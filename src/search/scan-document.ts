@@ -4,11 +4,11 @@ import { RowDeduper } from '../match/row-dedupe.js';
 import type { SearchTarget } from '../match/search-target.js';
 import { JsonWalker, walkChunks } from '../scan/json-walker.js';
 import { MrfScanner, type ScanPass } from '../scan/mrf-scanner.js';
-import type { RowLine } from './rate-row.js';
+import type { RowBlock } from './rate-row.js';
 import type { RowsBackpressure } from './row-flow.js';
 
 export interface DocumentScanEvents {
-  onRows(rows: RowLine[]): void;
+  onRows(rows: RowBlock): void;
   onWarning(message: string): void;
   onMetadata(key: string, value: string): void;
   /** One-line notices for the log (the second pass, say). */

@@ -5,7 +5,7 @@ import type { SearchTarget } from '../match/search-target.js';
 import { describeError, NpiRatesError } from '../shared/errors.js';
 import { redactUrlsInText } from '../shared/redact-url.js';
 import { CompressedSpool } from './compressed-spool.js';
-import type { RowLine } from './rate-row.js';
+import type { RowBlock } from './rate-row.js';
 import type { RowsBackpressure } from './row-flow.js';
 import { scanDocument } from './scan-document.js';
 
@@ -24,7 +24,7 @@ export interface FileSearchOptions {
   target: SearchTarget;
   sourceOptions: SourceOptions;
   fetchRemote: RemoteFetcher;
-  onRows(rows: RowLine[]): void;
+  onRows(rows: RowBlock): void;
   /** Bounds the rows in flight to the writer (see row-flow.ts). */
   rowsBackpressure?: RowsBackpressure;
   onWarning(message: string): void;
@@ -84,7 +84,7 @@ export async function searchFile(options: FileSearchOptions): Promise<FileSearch
       reopen: async () => decodeLayers(spool.read(), options.displayName),
       events: {
         onRows: (rows) => {
-          rowsFound += rows.length;
+          rowsFound += rows.count;
           options.onRows(rows);
           report();
         },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MatchedGroup } from '../../src/match/provider-group.js';
 import type { ItemHeader } from '../../src/match/rate-matcher.js';
 import { ItemRows, RowDeduper } from '../../src/match/row-dedupe.js';
-import { addRateLines, itemParts } from '../../src/match/row-lines.js';
+import { addRateRows, itemParts, lineEnding } from '../../src/match/row-lines.js';
 import type { RateRow } from '../../src/search/rate-row.js';
 
 const fullHeader: ItemHeader = {
@@ -64,17 +64,17 @@ function expectedRow(header: ItemHeader, group: MatchedGroup, npi: number, price
 function linesOf(header: ItemHeader, groups: MatchedGroup[], prices: unknown[]): { lines: string[]; warnings: string[] } {
   const lines: string[] = [];
   const warnings: string[] = [];
-  addRateLines(
+  addRateRows(
     itemParts('plan "a".json', header),
     { negotiated_prices: prices },
     groups,
     (message) => warnings.push(message),
-    (line) => lines.push(line),
+    (head, tail) => lines.push(`${head}${tail}${lineEnding(1)}`.slice(0, -1)),
   );
   return { lines, warnings };
 }
 
-describe('addRateLines', () => {
+describe('addRateRows', () => {
   it('writes each row as JSON.stringify writes the row object, fields in output order', () => {
     for (const header of [fullHeader, bareHeader]) {
       const { lines } = linesOf(header, [groupWithNetwork, bareGroup], [fullPrice, 'not a price', barePrice]);
@@ -101,14 +101,18 @@ describe('addRateLines', () => {
 describe('ItemRows', () => {
   function itemRows(deduper: RowDeduper, header: ItemHeader, prices: unknown[]): string[] {
     const rows = new ItemRows(deduper);
-    addRateLines(itemParts('f.json', header), { negotiated_prices: prices }, [bareGroup], () => {}, (line, hash) => rows.add(line, hash));
-    return rows.finish();
+    addRateRows(itemParts('f.json', header), { negotiated_prices: prices }, [bareGroup], () => {}, (head, tail, hash) => rows.add(head, tail, hash));
+    const block = rows.finish();
+    const lines = block.text.split('\n').slice(0, -1);
+    expect(lines).toHaveLength(block.count);
+    return lines;
   }
 
   it('keeps a row an item repeats once, counting it in occurrences', () => {
     const lines = itemRows(new RowDeduper(), fullHeader, [fullPrice, barePrice, { ...fullPrice }, fullPrice]);
     expect(lines.map((line) => (JSON.parse(line) as RateRow).occurrences)).toEqual([3, 1]);
     expect(lines[0]).toMatch(/,"occurrences":3}$/);
+    expect(itemRows(new RowDeduper(), fullHeader, [])).toEqual([]);
   });
 
   it('drops a row an earlier item of the file already produced', () => {
