@@ -78,6 +78,8 @@ let candidateStart: i32 = NO_ELEMENT;
 let elementIndex: i32 = -1;
 let elementIsMaybe: i32 = 0;
 let elementHasReferences: i32 = 0;
+/** The element has a member whose key ends in "groups": only then can it hold inline groups. */
+let elementHasGroups: i32 = 0;
 
 let useReferences: i32 = 0;
 let useInline: i32 = 0;
@@ -317,8 +319,9 @@ function onBracket(i: i32, byte: i32): i32 {
       elementIndex++;
       elementIsMaybe = 0;
       elementHasReferences = 0;
-    } else if (depth == 2 && byte == LEFT_SQUARE_BRACKET) {
-      readMemberArray(i);
+      elementHasGroups = 0;
+    } else if (depth == 2) {
+      readMemberContainer(i, byte);
     }
     store<u8>(STACK + <usize>depth, byte);
     depth++;
@@ -348,10 +351,11 @@ function onBracket(i: i32, byte: i32): i32 {
 }
 
 /**
- * A '[' directly inside an element: when its key ends in "references", note it and read its ids.
- * The key is found by looking back from the bracket: `references" :` with optional spaces.
+ * An array or object directly inside an element: its key decides what it is. A key ending in
+ * "references" with an array: note it and read its ids. A key ending in "groups": the element may
+ * hold inline groups. The key is found by looking back from the bracket: `key" :` with optional spaces.
  */
-function readMemberArray(bracket: i32): void {
+function readMemberContainer(bracket: i32, byte: i32): void {
   let k = skipSpaceBackward(bracket - 1);
   if (k < 0) {
     elementIsMaybe = 1; // the key lies in an earlier window
@@ -363,11 +367,22 @@ function readMemberArray(bracket: i32): void {
     elementIsMaybe = 1;
     return;
   }
-  if (<i32>load<u8>(DATA + <usize>k) != QUOTATION_MARK || !endsWithReferences(k)) return;
+  if (<i32>load<u8>(DATA + <usize>k) != QUOTATION_MARK) return;
+  if (endsWithGroups(k)) {
+    elementHasGroups = 1;
+    return;
+  }
+  if (byte != LEFT_SQUARE_BRACKET || !endsWithReferences(k)) return;
   elementHasReferences = 1;
   sawReferences = 1;
   if (!useReferences || !hasMatches) return;
   if (isEveryReferenceMaybe || !readIds(bracket + 1)) elementIsMaybe = 1;
+}
+
+/** True when the 6 bytes before the quote at `quoteAt` spell "groups" in any capitalisation. */
+function endsWithGroups(quoteAt: i32): bool {
+  const at = DATA + <usize>(quoteAt - 6);
+  return (load<u32>(at) | 0x20202020) == 0x756f7267 && (<u32>load<u16>(at, 4) | 0x2020) == 0x7370;
 }
 
 /** True when the 10 bytes before the quote at `quoteAt` spell "references" in any capitalisation. */
@@ -451,7 +466,9 @@ function readIdsByteByByte(from: i32): bool {
 function isElementCandidate(end: i32): bool {
   const start = elementStart;
   if (start < 0 || elementIsMaybe) return true;
-  if (useInline && (isEveryElementInlineMaybe || hasPatternWithin(start, end))) return true;
+  // Searching every element for the NPI digits would cost a pass over all the bytes; only an
+  // element with a "...groups" member can hold a group inline.
+  if (useInline && elementHasGroups && (isEveryElementInlineMaybe || hasPatternWithin(start, end))) return true;
   if (elementHasReferences || !useReferences) return false;
   // No references array: a single id under a references key still counts.
   if (!hasReferencesKeyWithin(start, end)) return false;

@@ -134,7 +134,9 @@ function randomMrf(random: (below: number) => number, isInNetworkFirst: boolean)
     const key = referencesKeys[random(referencesKeys.length)];
     const ids = Array.from({ length: 1 + random(3) }, () => idText(random(14)));
     const shape = random(6);
-    const inline = `"provider_groups":[{"npi":${random(2) ? `[${npis[random(3)]}]` : `"${npis[random(3)]}"`},"tin":{"type":"ein","value":"22-2000000"}}]`;
+    const inlineGroup = `{"npi":${random(2) ? `[${npis[random(3)]}]` : `"${npis[random(3)]}"`},"tin":{"type":"ein","value":"22-2000000"}}`;
+    const groupsKey = ['provider_groups', 'Provider_Groups'][random(2)];
+    const inline = `"${groupsKey}":${random(3) === 0 ? inlineGroup : `[${inlineGroup}]`}`;
     const member =
       shape === 0 ? inline : shape === 1 ? `"${key}":${ids[0]}` : `"${key}":\n[${ids.join(',')}]`;
     return random(2) ? `{${member},"negotiated_prices":[${price}]}` : `{"negotiated_prices":[${price}], ${member}}`;
