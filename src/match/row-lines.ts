@@ -34,9 +34,11 @@ interface PriceParts {
   hash: number;
 }
 
+const ENDING_ONCE = ',"occurrences":1}\n';
+
 /** The end of a row's line: its occurrences, the row object's closing brace and the newline. */
 export function lineEnding(occurrences: number): string {
-  return `,"occurrences":${occurrences}}\n`;
+  return occurrences === 1 ? ENDING_ONCE : `,"occurrences":${occurrences}}\n`;
 }
 
 /** The pieces of an item's rows that come from the file and the item header. */
@@ -101,16 +103,31 @@ function priceParts(price: JsonObject, warn: Warn): PriceParts {
   const expirationDate = asText(getField(price, 'expiration_date', warn));
   const modifiers = asTextList(getField(price, 'billing_code_modifier', warn));
   const additionalInformation = asText(getField(price, 'additional_information', warn));
-  let terms =
-    `,"negotiated_rate":${JSON.stringify(negotiatedRate)}` +
-    `,"negotiated_type":${JSON.stringify(negotiatedType)}` +
-    `,"billing_class":${JSON.stringify(billingClass)}`;
-  if (setting !== null) terms += `,"setting":${JSON.stringify(setting)}`;
-  terms +=
-    `,"expiration_date":${JSON.stringify(expirationDate)}` +
-    `,"service_code":${JSON.stringify(serviceCodes)}` +
-    `,"billing_code_modifier":${JSON.stringify(modifiers)}`;
+  // Each value as JSON, in line order; an absent optional field is ''.
+  const values = [
+    JSON.stringify(negotiatedRate),
+    JSON.stringify(negotiatedType),
+    JSON.stringify(billingClass),
+    setting === null ? '' : JSON.stringify(setting),
+    JSON.stringify(expirationDate),
+    JSON.stringify(serviceCodes),
+    JSON.stringify(modifiers),
+    additionalInformation === null ? '' : JSON.stringify(additionalInformation),
+  ];
+  let terms = `,"negotiated_rate":${values[0]},"negotiated_type":${values[1]},"billing_class":${values[2]}`;
+  if (values[3] !== '') terms += `,"setting":${values[3]}`;
+  terms += `,"expiration_date":${values[4]},"service_code":${values[5]},"billing_code_modifier":${values[6]}`;
   let extras = serviceCodes.includes('CSTM-00') ? ',"service_code_wildcard":true' : '';
-  if (additionalInformation !== null) extras += `,"additional_information":${JSON.stringify(additionalInformation)}`;
-  return { terms, extras, hash: hashText(terms + extras) };
+  if (values[7] !== '') extras += `,"additional_information":${values[7]}`;
+  return { terms, extras, hash: hashValues(values) };
+}
+
+/**
+ * The price's share of a row's hash, from its values alone: the keys around them are the same
+ * in every row (the wildcard flag follows from service_code), so equal values mean equal text.
+ */
+function hashValues(values: readonly string[]): number {
+  let hash = 0;
+  for (const value of values) hash = hashText(value, hash);
+  return hash;
 }
