@@ -9,6 +9,9 @@ import { fileMessages, forEachLine, readJournalBlocks, type FileRecord } from '.
 import type { RateRow, SearchMessage, SearchParams } from './rate-row.js';
 import { RowSplicer, type FileFacts, type RowFraming } from './row-splicer.js';
 
+/** Output buffered before the splicing waits for the disk, so that the two overlap. */
+const WRITE_AHEAD_BYTES = 4 * 1024 * 1024;
+
 /** One row per line, as NDJSON writes them (and as CSV reads them back). */
 const LINE_FRAMING: RowFraming = { beforeFirst: '', beforeNext: '', after: '\n' };
 
@@ -81,7 +84,7 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
   const temporaryPath = `${options.outputPath}.partial-${process.pid}`;
   const out = isStdout
     ? options.stdout
-    : createWriteStream(options.writeInPlace ? options.outputPath : temporaryPath);
+    : createWriteStream(options.writeInPlace ? options.outputPath : temporaryPath, { highWaterMark: WRITE_AHEAD_BYTES });
   try {
     if (options.format === 'csv') await writeCsv(parseRows(rowBlocks(LINE_FRAMING)), out);
     else if (options.format === 'ndjson') await writeBlocks(rowBlocks(LINE_FRAMING), out);

@@ -125,14 +125,22 @@ const READ_BLOCK_BYTES = 1024 * 1024;
 export async function* readJournalBlocks(path: string): AsyncIterable<Buffer> {
   let carry: Buffer | undefined;
   for await (const chunk of createReadStream(path, { highWaterMark: READ_BLOCK_BYTES }) as AsyncIterable<Buffer>) {
-    const lastNewline = chunk.lastIndexOf(NEWLINE);
-    if (lastNewline < 0) {
-      carry = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
-      continue;
+    let start = 0;
+    if (carry !== undefined) {
+      // Only the line cut by the chunk boundary is copied, not the whole chunk.
+      const firstNewline = chunk.indexOf(NEWLINE);
+      if (firstNewline < 0) {
+        carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
+      yield Buffer.concat([carry, chunk.subarray(0, firstNewline + 1)]);
+      carry = undefined;
+      start = firstNewline + 1;
     }
-    const whole = chunk.subarray(0, lastNewline + 1);
-    yield carry === undefined ? whole : Buffer.concat([carry, whole]);
-    carry = lastNewline + 1 < chunk.length ? chunk.subarray(lastNewline + 1) : undefined;
+    const lastNewline = chunk.lastIndexOf(NEWLINE);
+    if (lastNewline >= start) yield chunk.subarray(start, lastNewline + 1);
+    const rest = Math.max(start, lastNewline + 1);
+    if (rest < chunk.length) carry = chunk.subarray(rest);
   }
   if (carry !== undefined) yield Buffer.concat([carry, Buffer.of(NEWLINE)]);
 }

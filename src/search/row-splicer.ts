@@ -100,8 +100,11 @@ export class RowSplicer {
   }
 }
 
+/** A loop rather than Buffer.compare: the prefix is short, and a native call per row cost more. */
 function startsWith(block: Buffer, start: number, end: number, prefix: Buffer): boolean {
-  return end - start >= prefix.length && block.compare(prefix, 0, prefix.length, start, start + prefix.length) === 0;
+  if (end - start < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (block[start + i] !== prefix[i]) return false;
+  return true;
 }
 
 const OUTPUT_BLOCK_BYTES = 1024 * 1024;

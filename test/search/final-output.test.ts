@@ -112,4 +112,15 @@ describe('readJournalLines', () => {
     for await (const line of readJournalLines(path)) lines.push(line);
     expect(lines).toEqual([...journalLines, tornLine]);
   });
+
+  it('cuts lines of every length at the right places across read blocks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npi-rates-journal-'));
+    const path = join(dir, 'j.ndjson');
+    // Lengths from 1 byte to 300 KB in a fixed pseudo-random order: cuts land everywhere in a line.
+    const written = Array.from({ length: 400 }, (_, index) => `${index}:${'é'.repeat((index * 7919) % 150_000)}`);
+    writeFileSync(path, `${written.join('\n')}\n`);
+    const lines: string[] = [];
+    for await (const line of readJournalLines(path)) lines.push(line);
+    expect(lines).toEqual(written);
+  });
 });
