@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
-import { writeCsv } from '../writers/csv-writer.js';
+import { writeCsvBatches } from '../writers/csv-writer.js';
 import { JSON_ROW_FRAMING, writeJsonDocumentBlocks } from '../writers/json-writer.js';
 import { writeBlocks } from '../writers/write-text.js';
 import type { OutputFormat } from '../writers/output-format.js';
@@ -86,7 +86,7 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
     ? options.stdout
     : createWriteStream(options.writeInPlace ? options.outputPath : temporaryPath, { highWaterMark: WRITE_AHEAD_BYTES });
   try {
-    if (options.format === 'csv') await writeCsv(parseRows(rowBlocks(LINE_FRAMING)), out);
+    if (options.format === 'csv') await writeCsvBatches(parseRows(rowBlocks(LINE_FRAMING)), out);
     else if (options.format === 'ndjson') await writeBlocks(rowBlocks(LINE_FRAMING), out);
     else await writeJsonDocumentBlocks(params, rowBlocks(JSON_ROW_FRAMING), errors, warnings, out);
     if (!isStdout) {
@@ -130,11 +130,11 @@ async function* splicedRowBlocks(
   }
 }
 
-/** Rows back from LINE_FRAMING blocks, for the CSV writer. */
-async function* parseRows(blocks: AsyncIterable<Buffer>): AsyncIterable<RateRow> {
+/** Rows back from LINE_FRAMING blocks, a block's at a time, for the CSV writer. */
+async function* parseRows(blocks: AsyncIterable<Buffer>): AsyncIterable<RateRow[]> {
   for await (const block of blocks) {
     const rows: RateRow[] = [];
     forEachLine(block, (start, end) => rows.push(JSON.parse(block.toString('utf8', start, end)) as RateRow));
-    yield* rows;
+    yield rows;
   }
 }

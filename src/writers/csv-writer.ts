@@ -48,9 +48,18 @@ const COLUMNS_BY_FIELD: { readonly [K in keyof RateRow]-?: CsvColumn[] } = {
 
 export const CSV_COLUMNS: readonly CsvColumn[] = Object.values(COLUMNS_BY_FIELD).flat();
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
 /** RFC 4180: a field holding a comma, quote, CR or LF is quoted, and its quotes doubled. */
 export function quoteCsvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** A value's cell, quoted where needed; numbers and booleans never need it, so skip the test. */
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return quoteCsvField(cellText(value));
 }
 
 function cellText(value: unknown): string {
@@ -64,11 +73,23 @@ export function csvHeaderLine(): string {
 }
 
 export function csvRowLine(row: RateRow): string {
-  return `${CSV_COLUMNS.map(([, valueOf]) => quoteCsvField(cellText(valueOf(row)))).join(',')}\r\n`;
+  let line = cell(CSV_COLUMNS[0][1](row));
+  for (let i = 1; i < CSV_COLUMNS.length; i++) line += `,${cell(CSV_COLUMNS[i][1](row))}`;
+  return `${line}\r\n`;
 }
 
 /** Writes the header line, then one line per row, honouring backpressure. Does not end `out`. */
 export async function writeCsv(rows: AsyncIterable<RateRow> | Iterable<RateRow>, out: NodeJS.WritableStream): Promise<void> {
   await writeText(out, csvHeaderLine());
   await writeLines(rows, out, csvRowLine);
+}
+
+/** The same, from rows that come in batches: one write per batch, no promise per row. */
+export async function writeCsvBatches(batches: AsyncIterable<RateRow[]>, out: NodeJS.WritableStream): Promise<void> {
+  await writeText(out, csvHeaderLine());
+  for await (const rows of batches) {
+    let text = '';
+    for (const row of rows) text += csvRowLine(row);
+    await writeText(out, text);
+  }
 }
