@@ -1,23 +1,24 @@
 /**
- * A 52-bit hash of a text: two 32-bit FNV-1a variants, fed two UTF-16 code units at a time
- * and then the length, each finalised so that all of the text reaches the 20 bits kept of the
- * high one. With `seed`, the hash of the texts before it, it hashes the sequence of texts:
- * the lengths keep ["ab", "c"] apart from ["a", "bc"].
+ * A 52-bit hash of a sequence of texts: two 32-bit FNV-1a variants, fed two UTF-16 code units
+ * at a time and each text's length after it (which keeps ["ab", "c"] apart from ["a", "bc"]),
+ * then finalised so that all of the input reaches the 20 bits kept of the high one.
  */
-export function hashText(text: string, seed = 0): number {
-  let low = 0x811c9dc5 ^ (seed >>> 0);
-  let high = 0x01000193 ^ highHalf(seed);
-  const pairsEnd = text.length - 1;
-  let i = 0;
-  for (; i < pairsEnd; i += 2) {
-    const pair = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
-    low = Math.imul(low ^ pair, 0x01000193);
-    high = Math.imul(high ^ pair, 0x5bd1e995) ^ (high >>> 15);
+export function hashTexts(texts: readonly string[]): number {
+  let low = 0x811c9dc5;
+  let high = 0x01000193;
+  for (const text of texts) {
+    const pairsEnd = text.length - 1;
+    let i = 0;
+    for (; i < pairsEnd; i += 2) {
+      const pair = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
+      low = Math.imul(low ^ pair, 0x01000193);
+      high = Math.imul(high ^ pair, 0x5bd1e995) ^ (high >>> 15);
+    }
+    // The last code unit when the length is odd, with the length above it.
+    const last = (i === pairsEnd ? text.charCodeAt(i) : 0) ^ Math.imul(text.length, 0x10001);
+    low = Math.imul(low ^ last, 0x01000193);
+    high = Math.imul(high ^ last, 0x5bd1e995) ^ (high >>> 15);
   }
-  // The last code unit when the length is odd, with the length above it.
-  const last = (i === pairsEnd ? text.charCodeAt(i) : 0) ^ Math.imul(text.length, 0x10001);
-  low = Math.imul(low ^ last, 0x01000193);
-  high = Math.imul(high ^ last, 0x5bd1e995) ^ (high >>> 15);
   return joinHalves(finalMix(high), finalMix(low));
 }
 

@@ -1,7 +1,7 @@
 import { asArray, asNumber, asText, asTextList, getField, isObject, type JsonObject, type Warn } from './loose-fields.js';
 import type { MatchedGroup } from './provider-group.js';
 import type { ItemHeader } from './rate-matcher.js';
-import { combineHashes, hashText } from './row-hash.js';
+import { combineHashes, hashTexts } from './row-hash.js';
 
 /**
  * Row lines are assembled from pieces serialised once each: the item's (per in_network item),
@@ -52,7 +52,7 @@ export function itemParts(sourceFile: string, header: ItemHeader): ItemParts {
     `,"billing_code":${JSON.stringify(header.billing_code ?? '')}` +
     `,"billing_code_description":${JSON.stringify(header.description)}` +
     `,"negotiation_arrangement":${JSON.stringify(header.negotiation_arrangement)}`;
-  return { source, codes, names, hash: hashText(source + codes + names) };
+  return { source, codes, names, hash: hashTexts([source, codes, names]) };
 }
 
 /**
@@ -72,13 +72,11 @@ export function addRateRows(
   for (const group of groups) {
     if (group.npis.length === 0) continue;
     parts ??= prices.map((price) => (isObject(price) ? priceParts(price, warn) : undefined));
-    const network = networkPart(group.networkNames);
-    const tin = JSON.stringify(group.tin);
+    const { network, providers } = groupParts(group);
     const tails = parts.map((price) => price && { text: price.terms + network + item.names + price.extras, hash: price.hash });
-    for (const npi of group.npis) {
-      const provider = `,"npi":${npi},"tin":${tin}`;
-      const head = item.source + provider + item.codes;
-      const providerHash = combineHashes(item.hash, hashText(provider + network));
+    for (const provider of providers) {
+      const head = item.source + provider.text + item.codes;
+      const providerHash = combineHashes(item.hash, provider.hash);
       for (const tail of tails) {
         if (tail !== undefined) addRow(head, tail.text, combineHashes(providerHash, tail.hash));
       }
@@ -86,8 +84,31 @@ export function addRateRows(
   }
 }
 
-function networkPart(networkNames: string[] | undefined): string {
-  return networkNames === undefined ? '' : `,"network_name":${JSON.stringify(networkNames)}`;
+interface GroupParts {
+  network: string;
+  /** One per NPI of the group: `,"npi":…,"tin":…` and its hash with `network`. */
+  providers: Array<{ text: string; hash: number }>;
+}
+
+/**
+ * A referenced group matches rate after rate, so its pieces are serialised once and kept with it
+ * (a matched group is complete before any rate can reach it, and never changes after).
+ */
+const partsOfGroup = new WeakMap<MatchedGroup, GroupParts>();
+
+function groupParts(group: MatchedGroup): GroupParts {
+  let parts = partsOfGroup.get(group);
+  if (parts === undefined) {
+    const network = group.networkNames === undefined ? '' : `,"network_name":${JSON.stringify(group.networkNames)}`;
+    const tin = JSON.stringify(group.tin);
+    const providers = group.npis.map((npi) => {
+      const text = `,"npi":${npi},"tin":${tin}`;
+      return { text, hash: hashTexts([text, network]) };
+    });
+    parts = { network, providers };
+    partsOfGroup.set(group, parts);
+  }
+  return parts;
 }
 
 function priceParts(price: JsonObject, warn: Warn): PriceParts {
@@ -103,7 +124,9 @@ function priceParts(price: JsonObject, warn: Warn): PriceParts {
   const expirationDate = asText(getField(price, 'expiration_date', warn));
   const modifiers = asTextList(getField(price, 'billing_code_modifier', warn));
   const additionalInformation = asText(getField(price, 'additional_information', warn));
-  // Each value as JSON, in line order; an absent optional field is ''.
+  // Each value as JSON, in line order; an absent optional field is ''. The keys around them are
+  // the same in every row (the wildcard flag follows from service_code), so the price's share
+  // of the row hash is taken from the values alone.
   const values = [
     JSON.stringify(negotiatedRate),
     JSON.stringify(negotiatedType),
@@ -119,15 +142,5 @@ function priceParts(price: JsonObject, warn: Warn): PriceParts {
   terms += `,"expiration_date":${values[4]},"service_code":${values[5]},"billing_code_modifier":${values[6]}`;
   let extras = serviceCodes.includes('CSTM-00') ? ',"service_code_wildcard":true' : '';
   if (values[7] !== '') extras += `,"additional_information":${values[7]}`;
-  return { terms, extras, hash: hashValues(values) };
-}
-
-/**
- * The price's share of a row's hash, from its values alone: the keys around them are the same
- * in every row (the wildcard flag follows from service_code), so equal values mean equal text.
- */
-function hashValues(values: readonly string[]): number {
-  let hash = 0;
-  for (const value of values) hash = hashText(value, hash);
-  return hash;
+  return { terms, extras, hash: hashTexts(values) };
 }

@@ -85,6 +85,15 @@ describe('addRateRows', () => {
     }
   });
 
+  it('escapes text as JSON.stringify does: quotes, backslashes, control characters, lone surrogates', () => {
+    const awkward = ['a"b', 'back\\slash', 'tab\tnew\nline\u0001', 'lone \ud800 surrogate', 'pair 😀', 'plain'];
+    const price = { ...fullPrice, negotiated_type: awkward[0], billing_class: awkward[1], setting: awkward[2], expiration_date: awkward[3], service_code: awkward, additional_information: awkward[4] };
+    const { lines } = linesOf(fullHeader, [bareGroup], [price]);
+    const row = JSON.parse(lines[0]) as RateRow;
+    expect(lines[0]).toBe(JSON.stringify(row));
+    expect(row.service_code).toEqual(awkward);
+  });
+
   it('warns about an unreadable rate once per price, not once per row', () => {
     const { lines, warnings } = linesOf(fullHeader, [groupWithNetwork], [barePrice]);
     expect(lines).toHaveLength(2);
