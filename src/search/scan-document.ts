@@ -29,6 +29,8 @@ export interface DocumentScanOptions {
    * in_network comes before provider_references (read from a spooled compressed copy).
    */
   reopen(): Promise<AsyncIterable<Uint8Array>>;
+  /** What reopen() reads, for the log line of a second pass. @default 'a temporary copy of the compressed file' */
+  reopenedFrom?: string;
   /** false reads every negotiated rate in JavaScript (a cross-check for the WebAssembly filter). */
   useElementFilter?: boolean;
 }
@@ -77,7 +79,7 @@ export async function scanDocument(
   if (usedSecondPass) {
     events.onLog(
       `${sourceName}: in_network comes before provider_references; ` +
-        're-scanning in_network from a temporary copy of the compressed file',
+        `re-scanning in_network from ${options.reopenedFrom ?? 'a temporary copy of the compressed file'}`,
     );
     const second = await runPass(await options.reopen(), options, table, deduper, 'references-only');
     rowsFound += second.rowsFound;

@@ -51,7 +51,7 @@ export interface FileSearchResult {
  */
 export async function searchFile(options: FileSearchOptions): Promise<FileSearchResult> {
   const metadata: Record<string, string> = {};
-  const spool = new CompressedSpool(options.tempDir);
+  let spool: CompressedSpool | undefined;
   let rowsFound = 0;
   let rawBytes = 0;
   let totalRawBytes: number | undefined;
@@ -76,12 +76,17 @@ export async function searchFile(options: FileSearchOptions): Promise<FileSearch
     });
     totalRawBytes = stream.totalBytes;
     report();
-    const scan = await scanDocument(decodeLayers(spool.tee(stream.chunks), options.displayName), {
+    // A second pass reads a local file again; any other source is copied while it streams.
+    const readAgain = stream.readAgain;
+    const copy = readAgain ? undefined : new CompressedSpool(options.tempDir);
+    spool = copy;
+    const scan = await scanDocument(decodeLayers(copy ? copy.tee(stream.chunks) : stream.chunks, options.displayName), {
       sourceName: options.displayName,
       target: options.target,
       fetchRemote: options.fetchRemote,
       rowsBackpressure: options.rowsBackpressure,
-      reopen: async () => decodeLayers(spool.read(), options.displayName),
+      reopen: async () => decodeLayers(copy ? copy.read() : readAgain!(), options.displayName),
+      reopenedFrom: copy ? undefined : 'the file again',
       events: {
         onRows: (rows) => {
           rowsFound += rows.count;
@@ -93,7 +98,7 @@ export async function searchFile(options: FileSearchOptions): Promise<FileSearch
           metadata[key] = value;
         },
         onLog: options.onLog,
-        onLayoutKnown: (isInNetworkFirst) => (isInNetworkFirst ? spool.keep() : spool.drop()),
+        onLayoutKnown: (isInNetworkFirst) => (isInNetworkFirst ? copy?.keep() : copy?.drop()),
       },
     });
     result.usedSecondPass = scan.usedSecondPass;
@@ -106,7 +111,7 @@ export async function searchFile(options: FileSearchOptions): Promise<FileSearch
       code: error instanceof NpiRatesError ? error.code : undefined,
     };
   } finally {
-    await spool.cleanup();
+    await spool?.cleanup();
   }
   result.rowsFound = rowsFound;
   result.rawBytes = rawBytes;

@@ -8,6 +8,11 @@ export interface ByteStream {
   readonly chunks: AsyncIterable<Uint8Array>;
   /** Total size in bytes when the server or file system says so. */
   readonly totalBytes?: number;
+  /**
+   * The same bytes from the start again, where that costs nothing (a local file); other sources
+   * leave it out and a caller that needs a second read keeps its own copy.
+   */
+  readonly readAgain?: () => AsyncIterable<Uint8Array>;
 }
 
 export interface OpenOptions {

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { NpiRatesError } from '../shared/errors.js';
 import type { ByteStream } from './byte-source.js';
@@ -55,5 +56,24 @@ export async function openFileStream(filePath: string, options: ResolvedSourceOp
       hint: 'give the path of an in-network rate file, not a directory',
     });
   }
-  return { chunks: readFileChunks(filePath, options), totalBytes: stats.size };
+  const readAgain = async function* (): AsyncGenerator<Uint8Array> {
+    await checkUnchanged(filePath, stats);
+    yield* readFileChunks(filePath, { ...options, onBytes: undefined });
+  };
+  return { chunks: readFileChunks(filePath, options), totalBytes: stats.size, readAgain };
+}
+
+/** A second read must see the bytes of the first: a file rewritten in between is refused. */
+async function checkUnchanged(filePath: string, first: Stats): Promise<void> {
+  let now: Stats;
+  try {
+    now = await stat(filePath);
+  } catch (error) {
+    throw fileError(error, filePath);
+  }
+  if (now.size !== first.size || now.mtimeMs !== first.mtimeMs) {
+    throw new NpiRatesError('NPI_RATES_SOURCE_CHANGED', `${filePath} changed while it was being searched`, {
+      hint: 'search it again once whatever writes it has finished',
+    });
+  }
 }

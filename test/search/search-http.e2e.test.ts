@@ -123,6 +123,15 @@ describe.skipIf(!hasSharedDir)(`search over HTTP on the CMS examples (${sharedSk
     const remoteRows = result.results.filter((row) => row.negotiated_rate === 77.7);
     expect(remoteRows.map((row) => row.tin.value)).toEqual(['22-2222222', '22-2222222']);
     expect(server.requests.filter((request) => request.path === '/refs/provider-reference.json')).toHaveLength(1);
+
+    // A local copy is read again for the second pass, not copied to a temporary file.
+    const localPath = join(workDir, 'ffs-in-network-first.json.gz');
+    writeFileSync(localPath, gzipSync(JSON.stringify(inNetworkFirst)));
+    const localOutput = join(workDir, 'local.json');
+    const local = await runCli(['search', '--npi', '2222222222', '--url', localPath, '-o', localOutput, '--no-progress', '--no-lookup']);
+    expect(local.code).toBe(0);
+    expect(local.stderr).toContain(`${localPath}: in_network comes before provider_references; re-scanning in_network from the file again`);
+    expect(countBySource(readOutput(localOutput))).toEqual({ 'ffs-in-network-first.json.gz': 7 });
   });
 });
 

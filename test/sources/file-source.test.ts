@@ -19,6 +19,17 @@ afterAll(async () => {
 });
 
 describe('openByteStream on local files', () => {
+  it('reads a local file again from the start, and refuses once the file has changed', async () => {
+    const filePath = path.join(directory, 'again.json');
+    await writeFile(filePath, 'first bytes');
+    const source = await openByteStream(filePath);
+    expect(source.readAgain).toBeDefined();
+    expect(Buffer.from(await collectBytes(source.chunks)).toString()).toBe('first bytes');
+    expect(Buffer.from(await collectBytes(source.readAgain!())).toString()).toBe('first bytes');
+    await writeFile(filePath, 'other, longer bytes');
+    await expect(collectBytes(source.readAgain!())).rejects.toThrow(`${filePath} changed while it was being searched`);
+  });
+
   it('reads a path in 1 MiB chunks and tells the size', async () => {
     const progress: number[] = [];
     const source = await openByteStream(path.join(directory, 'rates.json'), { onBytes: (count) => progress.push(count) });
