@@ -80,12 +80,13 @@ export async function searchFile(options: FileSearchOptions): Promise<FileSearch
     const readAgain = stream.readAgain;
     const copy = readAgain ? undefined : new CompressedSpool(options.tempDir);
     spool = copy;
-    const scan = await scanDocument(decodeLayers(copy ? copy.tee(stream.chunks) : stream.chunks, options.displayName), {
+    const decoded = (raw: AsyncIterable<Uint8Array>) => stopOnAbort(decodeLayers(raw, options.displayName), options.signal);
+    const scan = await scanDocument(decoded(copy ? copy.tee(stream.chunks) : stream.chunks), {
       sourceName: options.displayName,
       target: options.target,
       fetchRemote: options.fetchRemote,
       rowsBackpressure: options.rowsBackpressure,
-      reopen: async () => decodeLayers(copy ? copy.read() : readAgain!(), options.displayName),
+      reopen: async () => decoded(copy ? copy.read() : readAgain!()),
       reopenedFrom: copy ? undefined : 'the file again',
       events: {
         onRows: (rows) => {
@@ -116,4 +117,16 @@ export async function searchFile(options: FileSearchOptions): Promise<FileSearch
   result.rowsFound = rowsFound;
   result.rawBytes = rawBytes;
   return result;
+}
+
+/**
+ * Decoded bytes that end with the abort reason once the search is stopped (Ctrl-C, SIGTERM). The
+ * sources stop too, but a compressed chunk can inflate to far more than one decoded chunk, and a
+ * second pass reads a copy that has no connection to abort.
+ */
+async function* stopOnAbort(chunks: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): AsyncIterable<Uint8Array> {
+  for await (const chunk of chunks) {
+    signal?.throwIfAborted();
+    yield chunk;
+  }
 }
