@@ -47,6 +47,13 @@ export class RowDeduper {
   }
 }
 
+/** A row an item holds, found again within the item. */
+interface KeptRow {
+  /** Index of its line ending among the item's pieces. */
+  endingAt: number;
+  occurrences: number;
+}
+
 /**
  * The rows of one in_network item, as the text of their lines. A row the item repeats is kept
  * once and counted in its `occurrences`; a row an earlier item of the file produced was written
@@ -57,7 +64,7 @@ export class ItemRows {
   private readonly pieces: string[] = [];
   private count = 0;
   /** Each kept row by its text, built only once the item repeats a row (rare). */
-  private keptRows: Map<string, { endingAt: number; occurrences: number }> | undefined;
+  private keptRows: Map<string, KeptRow> | undefined;
 
   constructor(private readonly deduper: RowDeduper) {}
 
@@ -80,8 +87,8 @@ export class ItemRows {
     return { text: this.pieces.join(''), count: this.count };
   }
 
-  private indexKeptRows(): Map<string, { endingAt: number; occurrences: number }> {
-    const kept = new Map<string, { endingAt: number; occurrences: number }>();
+  private indexKeptRows(): Map<string, KeptRow> {
+    const kept = new Map<string, KeptRow>();
     for (let at = 0; at < this.pieces.length; at += 3) kept.set(this.pieces[at] + this.pieces[at + 1], { endingAt: at + 2, occurrences: 1 });
     return kept;
   }
