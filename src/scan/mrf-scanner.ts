@@ -288,12 +288,16 @@ export class MrfScanner implements WalkerHandler {
     try {
       return JSON.parse(text);
     } catch (error) {
+      const message = (error as Error).message;
+      // JSON.parse names a position in characters: turned into bytes, it points at the fault itself.
+      const position = /at position (\d+)/.exec(message)?.[1];
+      const faultOffset = position === undefined ? offset : offset + new TextEncoder().encode(text.slice(0, Number(position))).length;
       throw new ScanError('NPI_RATES_BAD_JSON', {
         sourceName: this.options.sourceName,
-        offset,
+        offset: faultOffset,
         path: formatPath(path),
         state: 'PARSING_CAPTURED_VALUE',
-        problem: `invalid JSON in a value starting (${(error as Error).message})`,
+        problem: `invalid JSON (${message}; the value it is in starts at byte ${offset})`,
       });
     }
   }

@@ -167,4 +167,18 @@ describe('schema shapes', () => {
       [64, ['26'], 1],
     ]);
   });
+
+  it('points a JSON error inside a matching rate at the faulty byte, and names where the rate starts', async () => {
+    const text =
+      '{"provider_references":[{"provider_group_id":1,"provider_groups":[{"npi":[1234567893],"tin":{"type":"ein","value":"1"}}]}],' +
+      '"in_network":[{"billing_code":"1","negotiated_rates":[{"provider_references":[1],"negotiated_prices":[{"negotiated_rate":5,}]}]}]}';
+    const outcome = await scanBytes(encode(text), { npis: [A] }, { chunkSize: 7 });
+    const rateStart = text.indexOf('{"provider_references":[1]');
+    const fault = text.indexOf(',}') + 1; // JSON.parse stops at the '}' where a key should be
+    // The middle is V8's own wording, which differs between Node versions.
+    expect(outcome.error?.message).toMatch(/^test\.json: invalid JSON \(/);
+    expect(outcome.error?.message).toContain(
+      `; the value it is in starts at byte ${rateStart}) at byte ${fault} (decompressed) in in_network[0].negotiated_rates[0]`,
+    );
+  });
 });
