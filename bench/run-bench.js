@@ -361,7 +361,15 @@ function renderReport(options, machine, results, peers, overlap, hasSearch, star
   if (options.smoke) {
     lines.push('Smoke run: tiny files, targets not judged.', '');
   } else {
-    lines.push('| target | variant | size MiB | value | verdict |', '| --- | --- | --- | --- | --- |');
+    // The issue sets the speed targets on 2 GB files; memory must stay under its cap at every size.
+    const speedSizeMb = Math.max(...results.map((row) => row.sizeMb));
+    lines.push(
+      `Speed is judged on the ${speedSizeMb} MiB files, as the issue asks (at 512 MiB the fixed start-up of about`,
+      '0.1 s weighs four times as much; those ratios are in the first table); memory at every size.',
+      '',
+      '| target | variant | size MiB | value | verdict |',
+      '| --- | --- | --- | --- | --- |',
+    );
     for (const row of results) {
       const { ceiling, search, workers } = row.figures;
       const floor = row.variant === 'in-network-first' ? TARGETS.inNetworkFirstRatio : TARGETS.searchRatio;
@@ -369,11 +377,11 @@ function renderReport(options, machine, results, peers, overlap, hasSearch, star
       const workersRatio = workers?.mbPerSecond / search?.mbPerSecond;
       // One search reads one file; --workers 2 holds two files at once, so its RSS is reported above.
       const rss = search?.peakRssBytes ?? NaN;
-      lines.push(
-        `| search >= ${floor}x ceiling | ${row.variant} | ${row.sizeMb} | ${ratio(searchRatio)} | ${verdict(searchRatio, floor)} |`,
-        `| peak RSS <= 160 MB | ${row.variant} | ${row.sizeMb} | ${megabytes(rss)} | ${verdict(rss, TARGETS.peakRssBytes, false)} |`,
-      );
-      if (workers) {
+      if (row.sizeMb === speedSizeMb) {
+        lines.push(`| search >= ${floor}x ceiling | ${row.variant} | ${row.sizeMb} | ${ratio(searchRatio)} | ${verdict(searchRatio, floor)} |`);
+      }
+      lines.push(`| peak RSS <= 160 MB | ${row.variant} | ${row.sizeMb} | ${megabytes(rss)} | ${verdict(rss, TARGETS.peakRssBytes, false)} |`);
+      if (workers && row.sizeMb === speedSizeMb) {
         lines.push(
           `| workers 2 >= 0.95x one | ${row.variant} | ${row.sizeMb} | ${ratio(workersRatio)} | ${verdict(workersRatio, TARGETS.workersRatio)} |`,
         );
@@ -387,8 +395,9 @@ function renderReport(options, machine, results, peers, overlap, hasSearch, star
     'On these 2 cores one search already keeps both busy: zlib inflates on the libuv thread pool while the',
     'walker scans on the main thread. `--workers 2` therefore cannot add throughput here; it can only keep',
     'the total level (target >= 0.95x one file). Each extra file in flight needs about one core for',
-    'inflation and most of one for scanning, so with N cores total throughput should grow to about N/2',
-    'times the single-file figure until disk or network bandwidth is the limit; this was not measured here.',
+    "inflation and, since the rate filter, a little over half of one for scanning (the search's scan runs at",
+    'about 1.7 GB/s from memory on one core here), so with N cores total throughput should grow to about',
+    'N/1.6 times the single-file figure until disk or network bandwidth is the limit; this was not measured here.',
     '',
   );
   lines.push(`## The scanner against the peers' ways, on a ${options.sliceMb} MiB slice`, '');

@@ -556,14 +556,6 @@ function valueKindOf(byte: number): ValueKind | undefined {
 }
 
 /**
- * Bytes scanned between two turns of the event loop. A chunk stream that already holds data hands
- * out its next chunk through promise jobs alone, so without a turn the callbacks that keep zlib
- * (on the thread pool) and the network reading would wait until the buffered chunks run out, and
- * inflating would not overlap scanning. One turn costs a few microseconds.
- */
-const BYTES_PER_EVENT_LOOP_TURN = 512 * 1024;
-
-/**
  * Feeds a walker from an async chunk stream. When a handler pauses, `onPause` is awaited before
  * the rest of the chunk is fed, so handlers can wait for I/O (remote references) mid-stream.
  * When `hasAllItNeeds` answers true after a pause, the walk ends there: the rest of the stream
@@ -575,7 +567,6 @@ export async function walkChunks(
   onPause: () => Promise<void> = async () => {},
   hasAllItNeeds: () => boolean = () => false,
 ): Promise<void> {
-  let bytesSinceTurn = 0;
   for await (const chunk of chunks) {
     let rest = chunk;
     while (rest.length > 0) {
@@ -583,11 +574,6 @@ export async function walkChunks(
       if (!walker.takePause()) continue;
       await onPause();
       if (hasAllItNeeds()) return;
-    }
-    bytesSinceTurn += chunk.length;
-    if (bytesSinceTurn >= BYTES_PER_EVENT_LOOP_TURN) {
-      bytesSinceTurn = 0;
-      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   walker.end();

@@ -287,6 +287,13 @@ describe('search: bad input and arguments', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('says that --resume has nothing to resume when the output is standard output, and searches', async () => {
+    const run = await runCli(['search', '--npi', '1234567893', '--url', sample, '-o', '-', '--resume', '--no-progress', '--no-lookup']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('warning: --resume has nothing to resume with -o - (a search to standard output keeps no journal between runs)');
+    expect((JSON.parse(run.stdout) as SearchOutput).results).toHaveLength(3);
+  });
+
   it('refuses NPI 0, the TIN-only placeholder', async () => {
     const run = await runCli(['search', '--npi', '0000000000', '--url', sample, '-o', '-']);
     expect(run.code).toBe(2);

@@ -75,6 +75,12 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
   const localOutput = outputPath.startsWith('s3://') ? join(tmpdir(), `npi-rates-${process.pid}-output`) : outputPath;
   const isSpecialOutput = localOutput !== '-' && (await checkWritable(localOutput)) === 'special';
   const journalPath = await journalPathFor(outputPath, localOutput, isSpecialOutput);
+  if (flags.resume === true && outputPath === '-') {
+    io.err.write(
+      'warning: --resume has nothing to resume with -o - (a search to standard output keeps no journal ' +
+        'between runs); searching every file. Give -o FILE to be able to resume.\n',
+    );
+  }
   const sourceOptions = {
     connections: optionalCount(flags.connections, '--connections', 1),
     retries: optionalCount(flags.retries, '--retries', 0),
