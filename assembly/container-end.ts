@@ -11,7 +11,7 @@
  *   [DATA + WINDOW, +64)       slack: the last 64-byte step may read past the end (masked off)
  */
 
-import { maskOf, prefixXor } from './simd-blocks';
+import { blockBackslashes, blockEndsInString, classifyBlock } from './simd-blocks';
 
 const STACK: usize = 0;
 /** Nesting deeper than this inside one value is refused (the walker's limit too). */
@@ -65,46 +65,20 @@ export function beginValue(openingBracket: i32): void {
  * FOUND_NOTHING (state kept for the next call), MISMATCHED_BRACKET or TOO_DEEP (see problemIndex).
  */
 export function findEnd(start: i32, end: i32): i32 {
-  const quote = i8x16.splat(<i8>QUOTATION_MARK);
-  const backslash = i8x16.splat(<i8>REVERSE_SOLIDUS);
-  const caseBit = i8x16.splat(0x20);
-  const opening = i8x16.splat(<i8>LEFT_CURLY_BRACKET);
-  const closing = i8x16.splat(<i8>RIGHT_CURLY_BRACKET);
   let p = start;
   while (p < end) {
     const at = DATA + <usize>p;
-    const v0 = v128.load(at);
-    const v1 = v128.load(at, 16);
-    const v2 = v128.load(at, 32);
-    const v3 = v128.load(at, 48);
     const left = end - p;
     const valid: u64 = left >= 64 ? <u64>-1 : ((<u64>1) << <u64>left) - 1;
-    const backslashes =
-      maskOf(i8x16.eq(v0, backslash), i8x16.eq(v1, backslash), i8x16.eq(v2, backslash), i8x16.eq(v3, backslash)) &
-      valid;
-    if ((backslashes | <u64>isEscaped) != 0) {
+    const brackets = classifyBlock(at, valid, isInString);
+    if ((blockBackslashes | <u64>isEscaped) != 0) {
       const found = findEndByteByByte(p, left >= 64 ? p + 64 : end);
       if (found != FOUND_NOTHING) return found;
       p += 64;
       continue;
     }
-    const quotes =
-      maskOf(i8x16.eq(v0, quote), i8x16.eq(v1, quote), i8x16.eq(v2, quote), i8x16.eq(v3, quote)) & valid;
-    const l0 = v128.or(v0, caseBit);
-    const l1 = v128.or(v1, caseBit);
-    const l2 = v128.or(v2, caseBit);
-    const l3 = v128.or(v3, caseBit);
-    const brackets =
-      maskOf(
-        v128.or(i8x16.eq(l0, opening), i8x16.eq(l0, closing)),
-        v128.or(i8x16.eq(l1, opening), i8x16.eq(l1, closing)),
-        v128.or(i8x16.eq(l2, opening), i8x16.eq(l2, closing)),
-        v128.or(i8x16.eq(l3, opening), i8x16.eq(l3, closing)),
-      ) & valid;
-    // Quote bits beyond `end` are masked off, so bit 63 is the string state at the last byte.
-    const strings = prefixXor(quotes) ^ (<u64>0 - <u64>isInString);
-    isInString = <i32>(strings >> 63);
-    let outside = brackets & ~strings;
+    isInString = blockEndsInString;
+    let outside = brackets;
     while (outside != 0) {
       const i = <i32>ctz(outside);
       const byte = <i32>load<u8>(at + <usize>i);

@@ -10,6 +10,47 @@ export function maskOf(a: v128, b: v128, c: v128, d: v128): u64 {
   );
 }
 
+/** After classifyBlock: the backslashes of the block, and whether its last byte is inside a string. */
+export let blockBackslashes: u64 = 0;
+export let blockEndsInString: i32 = 0;
+
+/**
+ * Classifies the 64 bytes at `at` with four SIMD128 loads and equality compares; bits beyond
+ * `valid` are ignored. Returns the brackets ({ } [ ]) that lie outside strings, for a block that
+ * starts inside a string when `startsInString` is 1, and sets blockBackslashes and
+ * blockEndsInString. The string state is right only when the block holds no backslash: callers
+ * read such blocks byte by byte instead.
+ */
+export function classifyBlock(at: usize, valid: u64, startsInString: i32): u64 {
+  const quote = i8x16.splat(0x22);
+  const backslash = i8x16.splat(0x5c);
+  const caseBit = i8x16.splat(0x20);
+  const opening = i8x16.splat(0x7b); // '{', and '[' | 0x20
+  const closing = i8x16.splat(0x7d); // '}', and ']' | 0x20
+  const v0 = v128.load(at);
+  const v1 = v128.load(at, 16);
+  const v2 = v128.load(at, 32);
+  const v3 = v128.load(at, 48);
+  blockBackslashes =
+    maskOf(i8x16.eq(v0, backslash), i8x16.eq(v1, backslash), i8x16.eq(v2, backslash), i8x16.eq(v3, backslash)) & valid;
+  const quotes = maskOf(i8x16.eq(v0, quote), i8x16.eq(v1, quote), i8x16.eq(v2, quote), i8x16.eq(v3, quote)) & valid;
+  const l0 = v128.or(v0, caseBit);
+  const l1 = v128.or(v1, caseBit);
+  const l2 = v128.or(v2, caseBit);
+  const l3 = v128.or(v3, caseBit);
+  const brackets =
+    maskOf(
+      v128.or(i8x16.eq(l0, opening), i8x16.eq(l0, closing)),
+      v128.or(i8x16.eq(l1, opening), i8x16.eq(l1, closing)),
+      v128.or(i8x16.eq(l2, opening), i8x16.eq(l2, closing)),
+      v128.or(i8x16.eq(l3, opening), i8x16.eq(l3, closing)),
+    ) & valid;
+  // Quote bits beyond `valid` are cleared, so bit 63 is the string state at the last byte.
+  const strings = prefixXor(quotes) ^ (<u64>0 - <u64>startsInString);
+  blockEndsInString = <i32>(strings >> 63);
+  return brackets & ~strings;
+}
+
 /** Bit i set when an odd number of set bits lies at or below i: "inside a string" from quotes. */
 export function prefixXor(bits: u64): u64 {
   bits ^= bits << 1;
