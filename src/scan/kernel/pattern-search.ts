@@ -1,5 +1,6 @@
 import { instantiateKernel } from './load-kernel.js';
 import { PATTERN_SEARCH_WASM_BASE64 } from './pattern-search-wasm.js';
+import { fitInPatternSlots, writePatternSlots } from './pattern-slots.js';
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer };
@@ -11,8 +12,6 @@ interface KernelExports {
   findAny(length: number): number;
 }
 
-/** Bytes between two pattern slots in the kernel's memory (see assembly/pattern-search.ts). */
-const PATTERN_SLOT_BYTES = 256;
 /** The kernel holds this many patterns; more go to the caller's own search. */
 export const MAX_KERNEL_PATTERNS = 16;
 
@@ -34,7 +33,7 @@ export class PatternSearch {
     if (patterns.length === 0 || patterns.length > MAX_KERNEL_PATTERNS) return undefined;
     const kernel = instantiateKernel<KernelExports>(PATTERN_SEARCH_WASM_BASE64);
     if (kernel === undefined) return undefined;
-    if (patterns.some((pattern) => pattern.length === 0 || pattern.length > kernel.maxPatternBytes())) return undefined;
+    if (!fitInPatternSlots(patterns, kernel.maxPatternBytes())) return undefined;
     return new PatternSearch(kernel, patterns);
   }
 
@@ -43,11 +42,7 @@ export class PatternSearch {
     this.memory = new Uint8Array(kernel.memory.buffer);
     this.haystackOffset = kernel.haystackOffset();
     this.capacityBytes = kernel.haystackCapacity();
-    const base = kernel.patternsOffset();
-    patterns.forEach((pattern, i) => {
-      this.memory[base + i * PATTERN_SLOT_BYTES] = pattern.length;
-      this.memory.set(pattern, base + i * PATTERN_SLOT_BYTES + 1);
-    });
+    writePatternSlots(this.memory, kernel.patternsOffset(), patterns, MAX_KERNEL_PATTERNS);
     kernel.usePatterns(patterns.length);
   }
 

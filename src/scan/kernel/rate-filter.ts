@@ -1,6 +1,7 @@
 import { FilterStep, type ArrayElementFilter } from '../array-element-filter.js';
 import { concatBytes } from '../concat-bytes.js';
 import { instantiateKernel } from './load-kernel.js';
+import { fitInPatternSlots, writePatternSlots } from './pattern-slots.js';
 import { RATE_FILTER_WASM_BASE64 } from './rate-filter-wasm.js';
 
 interface KernelExports {
@@ -24,8 +25,8 @@ interface KernelExports {
   innermostOpenBracket(): number;
 }
 
-/** Bytes between two pattern slots in the kernel's memory (see assembly/rate-filter.ts). */
-const PATTERN_SLOT_BYTES = 256;
+/** Pattern slots in the kernel's memory (see assembly/rate-filter.ts). */
+const MAX_KERNEL_PATTERNS = 16;
 /** openElementStart() when no element is open, and when it began before the window. */
 const NO_ELEMENT = -2;
 const BEGAN_EARLIER = -1;
@@ -70,7 +71,7 @@ export class RateElementFilter implements ArrayElementFilter {
   static create(patterns: readonly Uint8Array[]): RateElementFilter | undefined {
     const kernel = instantiateKernel<KernelExports>(RATE_FILTER_WASM_BASE64);
     if (kernel === undefined) return undefined;
-    if (patterns.some((pattern) => pattern.length === 0 || pattern.length > kernel.maxPatternBytes())) return undefined;
+    if (!fitInPatternSlots(patterns, kernel.maxPatternBytes())) return undefined;
     return new RateElementFilter(kernel, patterns);
   }
 
@@ -79,11 +80,8 @@ export class RateElementFilter implements ArrayElementFilter {
     this.memory = new Uint8Array(kernel.memory.buffer);
     this.dataOffset = kernel.dataOffset();
     this.windowBytes = kernel.windowBytes();
-    const base = kernel.patternsOffset();
-    patterns.slice(0, 16).forEach((pattern, i) => {
-      this.memory[base + i * PATTERN_SLOT_BYTES] = pattern.length;
-      this.memory.set(pattern, base + i * PATTERN_SLOT_BYTES + 1);
-    });
+    // More patterns than slots: the kernel then hands over every rate with inline groups.
+    writePatternSlots(this.memory, kernel.patternsOffset(), patterns, MAX_KERNEL_PATTERNS);
     kernel.usePatterns(patterns.length);
   }
 

@@ -9,8 +9,13 @@ const NPI = 1234567893;
 const OTHER_NPI = 1245319599;
 
 /** Runs the filter over `{"rates": ARRAY}` cut into pieces of `chunkSize`; returns what it handed over. */
-function candidates(arrayText: string, sources: Partial<RateGroupSources>, chunkSize = 1 << 20): string[] {
-  const filter = RateElementFilter.create([encoder.encode(String(NPI))]);
+function candidates(
+  arrayText: string,
+  sources: Partial<RateGroupSources>,
+  chunkSize = 1 << 20,
+  patterns = [encoder.encode(String(NPI))],
+): string[] {
+  const filter = RateElementFilter.create(patterns);
   if (filter === undefined) throw new Error('this runtime lacks WebAssembly SIMD');
   const found: string[] = [];
   const handler: WalkerHandler = {
@@ -104,6 +109,12 @@ describe('RateElementFilter (WebAssembly negotiated-rates filter)', () => {
     const found = candidates(array, { useInline: false, matchedIds: new Set(matched) });
     const indexes = found.map((text) => Number(text.split('@')[0]));
     expect(indexes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('with more NPIs and TINs than its 16 pattern slots, hands over every rate with inline groups', () => {
+    const many = Array.from({ length: 17 }, (_, i) => encoder.encode(String(1000000000 + i)));
+    const found = candidates(array, { hasMatches: false }, 1 << 20, many);
+    expect(found.map((text) => Number(text.split('@')[0]))).toEqual([5, 6]);
   });
 
   it('reports a mismatched bracket inside the array with its offset', () => {
