@@ -115,7 +115,9 @@ function priceParts(price: JsonObject, warn: Warn): PriceParts {
   const rawRate = getField(price, 'negotiated_rate', warn);
   const negotiatedRate = asNumber(rawRate);
   if (negotiatedRate === null && rawRate !== undefined && rawRate !== null) {
-    warn(`negotiated_rate ${JSON.stringify(rawRate)} is not a number; reported as null`);
+    // A number beyond a double's range (1e400) reads as Infinity, which JSON.stringify would show as null.
+    const problem = typeof rawRate === 'number' ? `${rawRate} is beyond the range of a number` : `${JSON.stringify(rawRate)} is not a number`;
+    warn(`negotiated_rate ${problem}; reported as null`);
   }
   const serviceCodes = asTextList(getField(price, 'service_code', warn));
   const negotiatedType = asText(getField(price, 'negotiated_type', warn));

@@ -100,6 +100,13 @@ describe('addRateRows', () => {
     expect(warnings).toEqual(['negotiated_rate "n/a" is not a number; reported as null']);
   });
 
+  it('names a rate too large for a number (1e400 reads as Infinity) in its warning, not as null', () => {
+    const huge = JSON.parse('{"negotiated_type":"negotiated","negotiated_rate":1e400,"expiration_date":"9999-12-31"}') as Record<string, unknown>;
+    const { lines, warnings } = linesOf(fullHeader, [bareGroup], [huge]);
+    expect((JSON.parse(lines[0]) as RateRow).negotiated_rate).toBeNull();
+    expect(warnings).toEqual(['negotiated_rate Infinity is beyond the range of a number; reported as null']);
+  });
+
   it('reads no price when no group has an NPI to report', () => {
     const { lines, warnings } = linesOf(fullHeader, [{ ...bareGroup, npis: [] }], [barePrice]);
     expect(lines).toEqual([]);
