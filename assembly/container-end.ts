@@ -11,7 +11,14 @@
  *   [DATA + WINDOW, +64)       slack: the last 64-byte step may read past the end (masked off)
  */
 
-import { blockBackslashes, blockEndsInString, classifyBlock } from './simd-blocks';
+import {
+  blockNeedsByteByByte,
+  classifyBlock,
+  isStructuralByte,
+  leaveStrings,
+  resetStrings,
+  takeBlockStrings,
+} from './simd-blocks';
 
 const STACK: usize = 0;
 /** Nesting deeper than this inside one value is refused (the walker's limit too). */
@@ -19,8 +26,6 @@ const MAX_DEPTH: i32 = 4096;
 const DATA: usize = 8192;
 const WINDOW: i32 = 1 << 20;
 
-const QUOTATION_MARK: i32 = 0x22; // "
-const REVERSE_SOLIDUS: i32 = 0x5c; // \
 const LEFT_CURLY_BRACKET: i32 = 0x7b; // {   ('[' | 0x20 is '{' too)
 const RIGHT_CURLY_BRACKET: i32 = 0x7d; // }  (']' | 0x20 is '}' too)
 
@@ -29,9 +34,6 @@ export const MISMATCHED_BRACKET: i32 = -2;
 export const TOO_DEEP: i32 = -3;
 
 let depth: i32 = 0;
-let isInString: i32 = 0;
-/** The previous byte was an unpaired backslash inside a string (carried across calls). */
-let isEscaped: i32 = 0;
 let problemAt: i32 = 0;
 
 export function dataOffset(): i32 {
@@ -56,8 +58,7 @@ export function innermostOpenBracket(): i32 {
 export function beginValue(openingBracket: i32): void {
   store<u8>(STACK, openingBracket);
   depth = 1;
-  isInString = 0;
-  isEscaped = 0;
+  resetStrings();
 }
 
 /**
@@ -70,14 +71,14 @@ export function findEnd(start: i32, end: i32): i32 {
     const at = DATA + <usize>p;
     const left = end - p;
     const valid: u64 = left >= 64 ? <u64>-1 : ((<u64>1) << <u64>left) - 1;
-    const brackets = classifyBlock(at, valid, isInString);
-    if ((blockBackslashes | <u64>isEscaped) != 0) {
+    const brackets = classifyBlock(at, valid);
+    if (blockNeedsByteByByte()) {
       const found = findEndByteByByte(p, left >= 64 ? p + 64 : end);
       if (found != FOUND_NOTHING) return found;
       p += 64;
       continue;
     }
-    isInString = blockEndsInString;
+    takeBlockStrings();
     let outside = brackets;
     while (outside != 0) {
       const i = <i32>ctz(outside);
@@ -95,7 +96,7 @@ export function findEnd(start: i32, end: i32): i32 {
           return MISMATCHED_BRACKET;
         }
         if (depth == 0) {
-          isInString = 0;
+          leaveStrings();
           return p + i;
         }
         depth -= 1;
@@ -113,16 +114,7 @@ export function findEnd(start: i32, end: i32): i32 {
 function findEndByteByByte(start: i32, end: i32): i32 {
   for (let i = start; i < end; i++) {
     const byte = <i32>load<u8>(DATA + <usize>i);
-    if (isInString) {
-      if (isEscaped) isEscaped = 0;
-      else if (byte == REVERSE_SOLIDUS) isEscaped = 1;
-      else if (byte == QUOTATION_MARK) isInString = 0;
-      continue;
-    }
-    if (byte == QUOTATION_MARK) {
-      isInString = 1;
-      continue;
-    }
+    if (!isStructuralByte(byte)) continue;
     const folded = byte | 0x20;
     if (folded == LEFT_CURLY_BRACKET) {
       if (depth == MAX_DEPTH) {

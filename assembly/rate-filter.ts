@@ -21,7 +21,15 @@
  *   [HASH, HASH + 8 << 17)       matched ids from 2^23 up, + 1 (0 is an empty slot), open addressing
  *   [NEXT_HITS, + 64)            per pattern, where it next occurs in the window
  */
-import { blockBackslashes, blockEndsInString, classifyBlock, findPattern } from './simd-blocks';
+import {
+  blockNeedsByteByByte,
+  classifyBlock,
+  findPattern,
+  isStructuralByte,
+  leaveStrings,
+  resetStrings,
+  takeBlockStrings,
+} from './simd-blocks';
 
 const STACK: usize = 0;
 const PATTERNS: usize = 4096;
@@ -43,7 +51,6 @@ const MAX_DEPTH: i32 = 4096;
 const MAX_ID_DIGITS: i32 = 15;
 
 const QUOTATION_MARK: i32 = 0x22; // "
-const REVERSE_SOLIDUS: i32 = 0x5c; // \
 const LEFT_SQUARE_BRACKET: i32 = 0x5b; // [
 const LEFT_CURLY_BRACKET: i32 = 0x7b; // {   ('[' | 0x20 is '{' too)
 const RIGHT_CURLY_BRACKET: i32 = 0x7d; // }  (']' | 0x20 is '}' too)
@@ -66,8 +73,6 @@ const NOT_SEARCHED: i32 = -1;
 const NOT_FOUND: i32 = 0x7fffffff;
 
 let depth: i32 = 0;
-let isInString: i32 = 0;
-let isEscaped: i32 = 0;
 let dataEnd: i32 = 0;
 /** Where the last result happened: the candidate's closing bracket, the array's ']', a bad byte. */
 let position: i32 = 0;
@@ -209,8 +214,7 @@ function hasId(id: u64): bool {
 export function beginArray(): void {
   store<u8>(STACK, LEFT_SQUARE_BRACKET);
   depth = 1;
-  isInString = 0;
-  isEscaped = 0;
+  resetStrings();
   elementStart = NO_ELEMENT;
   elementIndex = -1;
 }
@@ -234,21 +238,21 @@ export function next(start: i32): i32 {
     const at = DATA + <usize>p;
     const left = end - p;
     const valid: u64 = left >= 64 ? <u64>-1 : ((<u64>1) << <u64>left) - 1;
-    const brackets = classifyBlock(at, valid, isInString);
-    if ((blockBackslashes | <u64>isEscaped) != 0) {
+    const brackets = classifyBlock(at, valid);
+    if (blockNeedsByteByByte()) {
       const result = nextByteByByte(p, left >= 64 ? p + 64 : end);
       if (result != GO_ON) return result;
       p += 64;
       continue;
     }
-    isInString = blockEndsInString;
+    takeBlockStrings();
     let outside = brackets;
     while (outside != 0) {
       const i = p + <i32>ctz(outside);
       const result = onBracket(i, <i32>load<u8>(DATA + <usize>i));
       if (result != GO_ON) {
         // Every result lies on a bracket outside any string.
-        isInString = 0;
+        leaveStrings();
         return result;
       }
       outside &= outside - 1;
@@ -262,16 +266,7 @@ export function next(start: i32): i32 {
 function nextByteByByte(start: i32, end: i32): i32 {
   for (let i = start; i < end; i++) {
     const byte = <i32>load<u8>(DATA + <usize>i);
-    if (isInString) {
-      if (isEscaped) isEscaped = 0;
-      else if (byte == REVERSE_SOLIDUS) isEscaped = 1;
-      else if (byte == QUOTATION_MARK) isInString = 0;
-      continue;
-    }
-    if (byte == QUOTATION_MARK) {
-      isInString = 1;
-      continue;
-    }
+    if (!isStructuralByte(byte)) continue;
     const folded = byte | 0x20;
     if (folded == LEFT_CURLY_BRACKET || folded == RIGHT_CURLY_BRACKET) {
       const result = onBracket(i, byte);

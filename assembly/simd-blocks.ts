@@ -10,18 +10,62 @@ export function maskOf(a: v128, b: v128, c: v128, d: v128): u64 {
   );
 }
 
+/**
+ * The string state of the bytes read so far, carried across blocks, windows and calls (each
+ * kernel module compiles its own copy): inside a string, and after an unpaired backslash there.
+ */
+let isInString: i32 = 0;
+let isEscaped: i32 = 0;
 /** After classifyBlock: the backslashes of the block, and whether its last byte is inside a string. */
-export let blockBackslashes: u64 = 0;
-export let blockEndsInString: i32 = 0;
+let blockBackslashes: u64 = 0;
+let blockEndsInString: i32 = 0;
+
+/** A new value starts: its first bytes are outside any string. */
+export function resetStrings(): void {
+  isInString = 0;
+  isEscaped = 0;
+}
+
+/** A result was found on a bracket outside strings: reading goes on from outside a string. */
+export function leaveStrings(): void {
+  isInString = 0;
+}
+
+/** After classifyBlock: must the block be read byte by byte (a backslash in it, or one carried in)? */
+export function blockNeedsByteByByte(): bool {
+  return (blockBackslashes | <u64>isEscaped) != 0;
+}
+
+/** After classifyBlock, for a block without backslashes: carry its string state to the next one. */
+export function takeBlockStrings(): void {
+  isInString = blockEndsInString;
+}
+
+/**
+ * The byte-by-byte path's step: updates the string state with `byte` and says whether the byte
+ * lies outside strings and is not a quote, so a bracket there is structure.
+ */
+export function isStructuralByte(byte: i32): bool {
+  if (isInString) {
+    if (isEscaped) isEscaped = 0;
+    else if (byte == 0x5c) isEscaped = 1;
+    else if (byte == 0x22) isInString = 0;
+    return false;
+  }
+  if (byte == 0x22) {
+    isInString = 1;
+    return false;
+  }
+  return true;
+}
 
 /**
  * Classifies the 64 bytes at `at` with four SIMD128 loads and equality compares; bits beyond
- * `valid` are ignored. Returns the brackets ({ } [ ]) that lie outside strings, for a block that
- * starts inside a string when `startsInString` is 1, and sets blockBackslashes and
- * blockEndsInString. The string state is right only when the block holds no backslash: callers
- * read such blocks byte by byte instead.
+ * `valid` are ignored. Returns the brackets ({ } [ ]) that lie outside strings, given the string
+ * state carried in. That answer, and the state the block ends in, are right only when the block
+ * holds no backslash (blockNeedsByteByByte): callers read such blocks byte by byte instead.
  */
-export function classifyBlock(at: usize, valid: u64, startsInString: i32): u64 {
+export function classifyBlock(at: usize, valid: u64): u64 {
   const quote = i8x16.splat(0x22);
   const backslash = i8x16.splat(0x5c);
   const caseBit = i8x16.splat(0x20);
@@ -46,7 +90,7 @@ export function classifyBlock(at: usize, valid: u64, startsInString: i32): u64 {
       v128.or(i8x16.eq(l3, opening), i8x16.eq(l3, closing)),
     ) & valid;
   // Quote bits beyond `valid` are cleared, so bit 63 is the string state at the last byte.
-  const strings = prefixXor(quotes) ^ (<u64>0 - <u64>startsInString);
+  const strings = prefixXor(quotes) ^ (<u64>0 - <u64>isInString);
   blockEndsInString = <i32>(strings >> 63);
   return brackets & ~strings;
 }
