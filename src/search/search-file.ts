@@ -80,7 +80,7 @@ export async function searchFile(options: FileSearchOptions): Promise<FileSearch
     const readAgain = stream.readAgain;
     const copy = readAgain ? undefined : new CompressedSpool(options.tempDir);
     spool = copy;
-    const decoded = (raw: AsyncIterable<Uint8Array>) => stopOnAbort(decodeLayers(raw, options.displayName), options.signal);
+    const decoded = (raw: AsyncIterable<Uint8Array>) => stopOnAbort(decodeLayers(raw, options.displayName, { onWarning: options.onWarning }), options.signal);
     const scan = await scanDocument(decoded(copy ? copy.tee(stream.chunks) : stream.chunks), {
       sourceName: options.displayName,
       target: options.target,

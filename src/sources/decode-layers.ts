@@ -112,6 +112,11 @@ async function* unzipJsonMember(raw: AsyncIterable<Uint8Array>, sourceName: stri
   yield* zipJsonMember(raw, sourceName);
 }
 
+export interface DecodeOptions {
+  /** Told of data the decoding skipped (bytes after the last gzip member). */
+  onWarning?(message: string): void;
+}
+
 /** Nested layers beyond this are taken for an attack (a "zip bomb"), not a publisher's quirk. */
 const MAX_LAYERS = 4;
 
@@ -123,7 +128,11 @@ const MAX_LAYERS = 4;
  * first significant byte must be `{` or `[`, else NPI_RATES_NOT_JSON names the source and shows
  * the first bytes.
  */
-export async function* decodeLayers(raw: AsyncIterable<Uint8Array>, sourceName: string): AsyncGenerator<Uint8Array> {
+export async function* decodeLayers(
+  raw: AsyncIterable<Uint8Array>,
+  sourceName: string,
+  options: DecodeOptions = {},
+): AsyncGenerator<Uint8Array> {
   let stream = new PeekableByteStream(raw);
   const layers: string[] = [];
   for (;;) {
@@ -137,7 +146,7 @@ export async function* decodeLayers(raw: AsyncIterable<Uint8Array>, sourceName: 
     }
     if (format === 'gzip') {
       const layerName = layers.length === 0 ? 'gzip' : `inner gzip (layer ${layers.length + 1})`;
-      stream = new PeekableByteStream(gunzipLayer(stream, sourceName, layerName));
+      stream = new PeekableByteStream(gunzipLayer(stream, sourceName, { layerName, onWarning: options.onWarning }));
       layers.push('gzip');
       continue;
     }

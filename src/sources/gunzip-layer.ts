@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createGunzip } from 'node:zlib';
+import { MemberEnds } from './gzip-tail.js';
 import { NpiRatesError } from '../shared/errors.js';
 import { formatByteCount, MIB } from './source-options.js';
 
@@ -32,32 +33,143 @@ function badGzip(
   });
 }
 
+export interface GunzipOptions {
+  /** Layer name in messages: "gzip", or "inner gzip (layer 2)". */
+  layerName?: string;
+  /** Told when bytes after the gzip data were ignored. */
+  onWarning?(message: string): void;
+}
+
+/**
+ * Compressed bytes held back until the source ends, then written in pieces that stop wherever a
+ * member can end (see gzip-tail.ts): junk after the gzip data is ignored with a warning when it
+ * is no longer than this, and fails the file as damage when longer.
+ */
+const TAIL_BYTES = 64 * 1024;
+const GZIP_ID1 = 0x1f;
+const GZIP_ID2 = 0x8b;
+
+/** A one-slot wake-up: `wait()` resolves at the next `wake()`. */
+class Signal {
+  private resolve: (() => void) | undefined;
+  wait(): Promise<void> {
+    return new Promise<void>((resolve) => (this.resolve = resolve));
+  }
+  wake(): void {
+    const resolve = this.resolve;
+    this.resolve = undefined;
+    resolve?.();
+  }
+}
+
+function joinChunks(chunks: Uint8Array[], totalBytes: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const joined = new Uint8Array(totalBytes);
+  let at = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, at);
+    at += chunk.length;
+  }
+  return joined;
+}
+
 /**
  * Gunzips a byte stream (several gzip members in a row are read as one). Inflation runs in
  * zlib's thread pool: a pump task writes the compressed chunks in with backpressure, and the
- * consumer pulls 1 MiB output chunks through async iteration, so while the main thread scans
- * one chunk zlib is already inflating the next few (the readable side holds at most ~4 MiB).
- * Errors from the transport below pass through unchanged; zlib's own become NPI_RATES_BAD_GZIP
- * with the compressed offset and the number of bytes produced so far.
+ * consumer pulls 1 MiB output chunks, so while the main thread scans one chunk zlib is already
+ * inflating the next few (the readable side holds at most ~4 MiB). The last 64 KiB of compressed
+ * bytes are written in pieces that stop wherever a member can end (gzip-tail.ts), so junk after
+ * the gzip data is ignored with a warning and costs no rows. Errors from the transport below pass
+ * through unchanged; zlib's own become NPI_RATES_BAD_GZIP with the compressed offset and the
+ * number of bytes produced so far.
  */
 export async function* gunzipLayer(
   compressed: AsyncIterable<Uint8Array>,
   sourceName: string,
-  layerName = 'gzip',
+  options: GunzipOptions = {},
 ): AsyncGenerator<Uint8Array> {
+  const layerName = options.layerName ?? 'gzip';
   // zlib passes stream options through to its Transform; @types/node lists only zlib's own.
   const streamOptions = { readableHighWaterMark: 4 * MIB };
   const gunzip = createGunzip({ chunkSize: MIB, ...streamOptions });
   const stopPump = new AbortController();
+  const closed = once(gunzip, 'close').then(() => undefined, () => undefined);
+  const chunkTaken = new Signal();
   let compressedBytesFed = 0;
+  let decompressedBytes = 0;
+  /**
+   * The tail once it is being written: where members ended in it, which piece zlib is taking,
+   * and the output before that piece, to tell junk after the data from damage.
+   */
+  let tail: { offset: number; bytes: Uint8Array; memberEnds: MemberEnds; writingFrom: number; producedBefore: number } | undefined;
+
+  /** Resolves when zlib has taken `bytes` in full (or the stream was destroyed). */
+  const write = (bytes: Uint8Array): Promise<void> => {
+    compressedBytesFed += bytes.length;
+    const taken = new Promise<void>((resolve) => gunzip.write(bytes, () => resolve()));
+    return Promise.race([taken, closed]);
+  };
+  /** Resolves when the consumer holds every byte zlib has produced. */
+  const untilTaken = async (): Promise<void> => {
+    while (gunzip.readableLength > 0 && !stopPump.signal.aborted) await chunkTaken.wait();
+  };
+
+  const writeTail = async (lead: Uint8Array, rest: Uint8Array): Promise<void> => {
+    const bytes = joinChunks([lead, rest], lead.length + rest.length);
+    const memberEnds = new MemberEnds(bytes);
+    const state = { offset: compressedBytesFed - lead.length, bytes, memberEnds, writingFrom: lead.length, producedBefore: 0 };
+    tail = state;
+    for (let fed = lead.length; !stopPump.signal.aborted; ) {
+      // Exact: reading takes bytes out of zlib's buffer and counts them in one step.
+      const produced = decompressedBytes + gunzip.readableLength;
+      // Before writing past a member's end, hand everything to the consumer: if the next bytes
+      // fail, zlib's buffer is dropped with the error, but then it holds nothing.
+      if (memberEnds.check(fed, produced)) await untilTaken();
+      if (fed === bytes.length || gunzip.destroyed || gunzip.readableEnded) return;
+      const end = memberEnds.nextPossibleEnd(fed, produced);
+      state.writingFrom = fed;
+      state.producedBefore = produced;
+      await write(bytes.subarray(fed, end));
+      fed = end;
+    }
+  };
+
+  /**
+   * Junk after the data: the failing piece starts where a member provably ended, nothing was
+   * produced after that end, and the bytes there do not start another member (so zlib failed on
+   * their first two bytes, before producing anything).
+   */
+  const junkAfterData = (): { offset: number; bytes: number } | undefined => {
+    const end = tail?.memberEnds.latest;
+    if (!tail || !end || end.at !== tail.writingFrom || end.decompressedBytes !== tail.producedBefore) return undefined;
+    const following = tail.bytes.subarray(end.at, end.at + 2);
+    if (following[0] === GZIP_ID1 && (following.length < 2 || following[1] === GZIP_ID2)) return undefined;
+    return { offset: tail.offset + end.at, bytes: tail.bytes.length - end.at };
+  };
 
   const pump = async (): Promise<void> => {
     try {
+      const held: Uint8Array[] = [];
+      let heldBytes = 0;
+      let lastWrite: Promise<void> = Promise.resolve();
+      let lead: Uint8Array = new Uint8Array(0);
       for await (const chunk of compressed) {
         if (stopPump.signal.aborted) return;
-        compressedBytesFed += chunk.length;
-        if (!gunzip.write(chunk)) await once(gunzip, 'drain', { signal: stopPump.signal });
+        held.push(chunk);
+        heldBytes += chunk.length;
+        while (heldBytes > TAIL_BYTES) {
+          const first = held[0];
+          const excess = Math.min(first.length, heldBytes - TAIL_BYTES);
+          const part = excess === first.length ? held.shift()! : first.subarray(0, excess);
+          if (part !== first) held[0] = first.subarray(excess);
+          heldBytes -= part.length;
+          lastWrite = write(part);
+          lead = part.length >= 4 ? part.subarray(part.length - 4) : joinChunks([lead, part], lead.length + part.length).subarray(-4);
+          if (gunzip.writableNeedDrain) await once(gunzip, 'drain', { signal: stopPump.signal });
+        }
       }
+      await lastWrite;
+      await writeTail(lead, joinChunks(held, heldBytes));
       gunzip.end();
     } catch (error) {
       if (!stopPump.signal.aborted) gunzip.destroy(error as Error);
@@ -66,20 +178,48 @@ export async function* gunzipLayer(
   // Not awaited on exit: an upstream read may be waiting on the network; the abort ends it.
   void pump();
 
-  let decompressedBytes = 0;
+  // Read by hand rather than with async iteration: the byte count must grow in the same step
+  // that takes bytes out of zlib's buffer, or the tail would see bytes in neither place.
+  const outputReady = new Signal();
+  let isEnded = false;
+  let streamError: unknown;
+  gunzip.on('readable', () => outputReady.wake());
+  gunzip.on('end', () => {
+    isEnded = true;
+    outputReady.wake();
+  });
+  gunzip.on('error', (error) => {
+    streamError = error;
+    outputReady.wake();
+  });
   try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      decompressedBytes += chunk.length;
-      yield chunk;
+    for (;;) {
+      const chunk = gunzip.destroyed ? null : (gunzip.read() as Buffer | null);
+      if (chunk !== null) {
+        decompressedBytes += chunk.length;
+        chunkTaken.wake();
+        yield chunk;
+      } else if (streamError !== undefined) throw streamError;
+      else if (isEnded) return;
+      else await outputReady.wait();
     }
   } catch (error) {
     const failure = zlibFailure(error);
     if (!failure) throw error;
+    const junk = junkAfterData();
+    if (junk) {
+      options.onWarning?.(
+        `${sourceName}: ignored ${formatByteCount(junk.bytes)} ${junk.bytes === 1 ? 'byte' : 'bytes'} after the end of the ` +
+          `${layerName} data (from compressed byte ${formatByteCount(junk.offset)}): not gzip (${failure.message}); everything before them was read`,
+      );
+      return;
+    }
     // Truncation shows only at the end of the input; damage shows where zlib was reading.
     const offset = failure.code === 'Z_BUF_ERROR' ? compressedBytesFed : gunzip.bytesWritten;
     throw badGzip(sourceName, layerName, failure, offset, decompressedBytes, error);
   } finally {
     stopPump.abort();
+    chunkTaken.wake();
     gunzip.destroy();
   }
 }

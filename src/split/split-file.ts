@@ -9,10 +9,10 @@ import type { SplitSummary } from './split-json-stream.js';
 export async function splitFile(
   location: string,
   outDirectory: string,
-  options: SourceOptions & { chunkBytes?: number } = {},
+  options: SourceOptions & { chunkBytes?: number; onWarning?(message: string): void } = {},
 ): Promise<SplitSummary> {
-  const { chunkBytes, ...sourceOptions } = options;
+  const { chunkBytes, onWarning, ...sourceOptions } = options;
   const sourceName = redactUrl(location);
   const raw = await openByteStream(location, sourceOptions);
-  return splitJsonStream(decodeLayers(raw.chunks, sourceName), sourceName, outDirectory, { chunkBytes });
+  return splitJsonStream(decodeLayers(raw.chunks, sourceName, { onWarning }), sourceName, outDirectory, { chunkBytes });
 }

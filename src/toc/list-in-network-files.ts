@@ -24,5 +24,9 @@ export async function listInNetworkFiles(
   const { includePlans, ...sourceOptions } = options;
   const sourceName = redactUrl(tocLocation);
   const raw = await openByteStream(tocLocation, sourceOptions);
-  return readTocChunks(decodeLayers(raw.chunks, sourceName), sourceName, filters, { includePlans, tocLocation });
+  // Decoding warns only at the end of the data (bytes after the gzip data), so they are added last.
+  const decodeWarnings: string[] = [];
+  const chunks = decodeLayers(raw.chunks, sourceName, { onWarning: (message) => decodeWarnings.push(message) });
+  const listing = await readTocChunks(chunks, sourceName, filters, { includePlans, tocLocation });
+  return { ...listing, warnings: [...listing.warnings, ...decodeWarnings] };
 }

@@ -397,4 +397,23 @@ describe('search: bad input and arguments', () => {
     expect(messages['gone.json.gz']).toContain(`HTTP 410 for ${server.url('/bad/gone.json.gz')}`);
     expect(countBySource(output)).toEqual({ 'bom.json': 3, 'multi.json.gz': 3, 'in-network-sample.json.gz': 3 });
   });
+
+  it('keeps every rate of a gzip file followed by junk, and warns with the junk\'s offset', async () => {
+    const good = readFileSync(sample);
+    server.serve('/junk/newline.json.gz', { body: Buffer.concat([good, Buffer.from('\n')]) });
+    server.serve('/junk/page.json.gz', { body: Buffer.concat([good, Buffer.from('<html><body>502 Bad Gateway</body></html>')]) });
+    const run = await runCli([
+      'search', '--npi', '1234567893', '--url', server.url('/junk/newline.json.gz'), '--url', server.url('/junk/page.json.gz'),
+      '-o', '-', '--no-progress', '--no-lookup',
+    ]);
+    expect(run.code).toBe(0);
+    const output = JSON.parse(run.stdout) as SearchOutput;
+    expect(output.errors).toEqual([]);
+    expect(countBySource(output)).toEqual({ 'newline.json.gz': 3, 'page.json.gz': 3 });
+    const size = good.length.toLocaleString('en-US');
+    expect(output.warnings.map((warning) => warning.message).sort()).toEqual([
+      `${server.url('/junk/newline.json.gz')}: ignored 1 byte after the end of the gzip data (from compressed byte ${size}): not gzip (unexpected end of file); everything before them was read`,
+      `${server.url('/junk/page.json.gz')}: ignored 41 bytes after the end of the gzip data (from compressed byte ${size}): not gzip (incorrect header check); everything before them was read`,
+    ]);
+  });
 });

@@ -85,7 +85,9 @@ export async function download(location: string, flags: DownloadFlags, io: CliIo
       onBytes: progress.onBytes,
       onNotice: (message) => io.err.write(`\nnote: ${redactUrlsInText(message)}\n`),
     });
-    const decoded = decodeLayers(raw.chunks, sourceName);
+    const decoded = decodeLayers(raw.chunks, sourceName, {
+      onWarning: (message) => io.err.write(`\nwarning: ${redactUrlsInText(message)}\n`),
+    });
     if (toStdout) {
       await copyChunks(decoded, io.out, controller.signal);
     } else {

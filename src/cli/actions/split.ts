@@ -31,6 +31,7 @@ export async function splitCommand(location: string, flags: SplitFlags, io: CliI
       chunkBytes,
       onBytes: progress.onBytes,
       onNotice: (message) => io.err.write(`\nnote: ${redactUrlsInText(message)}\n`),
+      onWarning: (message) => io.err.write(`\nwarning: ${redactUrlsInText(message)}\n`),
     });
   } finally {
     progress.done();
