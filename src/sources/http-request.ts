@@ -1,6 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { NpiRatesError } from '../shared/errors.js';
 import { redactUrl } from '../shared/redact-url.js';
+import { downloadAgent } from './http-agent.js';
 import type { ResolvedSourceOptions } from './source-options.js';
 
 /** One answered GET after redirects: status, headers, the body still unread, and where it came from. */
@@ -46,6 +47,7 @@ export async function sendGet(
   for (let hop = 0; ; hop++) {
     const response = await request(currentUrl, {
       method: 'GET',
+      dispatcher: downloadAgent(),
       headers: { 'user-agent': options.userAgent, 'accept-encoding': 'identity', ...extraHeaders },
       signal: options.signal,
       headersTimeout: options.stallTimeoutMs,
