@@ -70,6 +70,7 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
     }
   }
   warnings.push(...options.runWarnings);
+  summary.problems.push(...warningLines(warnings, options.format));
   const params: SearchParams = {
     ...options.params,
     searched_files: summary.searchedFiles,
@@ -99,6 +100,20 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
     throw error;
   }
   return summary;
+}
+
+/** Warnings shown at the end of the log: CSV and NDJSON outputs have no place for them. */
+const MAX_WARNING_LINES = 20;
+
+function warningLines(warnings: SearchMessage[], format: FinalOutputOptions['format']): string[] {
+  if (warnings.length === 0) return [];
+  if (format === 'json') return [`${warnings.length} ${warnings.length === 1 ? 'warning' : 'warnings'}: see "warnings" in the output`];
+  const lines = warnings.slice(0, MAX_WARNING_LINES).map((warning) => {
+    const prefix = warning.message.startsWith(warning.source_file) ? '' : `${warning.source_file}: `;
+    return `warning: ${prefix}${warning.message}`;
+  });
+  if (warnings.length > MAX_WARNING_LINES) lines.push(`... and ${warnings.length - MAX_WARNING_LINES} more warnings`);
+  return lines;
 }
 
 /**

@@ -49,6 +49,31 @@ const TAIL_BYTES = 64 * 1024;
 const GZIP_ID1 = 0x1f;
 const GZIP_ID2 = 0x8b;
 
+/** zlib's complaints about a member header: what follows a complete member is not gzip. */
+const HEADER_FAILURES = new Set(['incorrect header check', 'unknown compression method', 'unknown header flags set', 'header crc mismatch']);
+
+/** Junk after the data where no member end could be proven (too long, or after many members). */
+function junkTooLong(
+  sourceName: string,
+  layerName: string,
+  failure: { code: string; message: string },
+  compressedOffset: number,
+  decompressedBytes: number,
+  cause: unknown,
+): NpiRatesError {
+  return new NpiRatesError(
+    'NPI_RATES_BAD_GZIP',
+    `${sourceName}: the ${layerName} data is followed by bytes that are not gzip (${failure.message}), after compressed byte ` +
+      `${formatByteCount(compressedOffset)}; they could not be told apart from the data (more than ${TAIL_BYTES / 1024} KiB of them, ` +
+      `or after a member that began earlier), so the last part of the data, after ${formatByteCount(decompressedBytes)} decompressed bytes, may be missing`,
+    {
+      hint: 'the file has something appended to it: `gzip -dc FILE > FILE.json` keeps the data (it says "trailing garbage ignored"); search FILE.json instead',
+      cause,
+      details: { compressedOffset, decompressedBytes, zlibCode: failure.code },
+    },
+  );
+}
+
 /** A one-slot wake-up: `wait()` resolves at the next `wake()`. */
 class Signal {
   private resolve: (() => void) | undefined;
@@ -147,6 +172,19 @@ export async function* gunzipLayer(
     return { offset: tail.offset + end.at, bytes: tail.bytes.length - end.at };
   };
 
+  /**
+   * zlib takes zero bytes after a member for padding and stops reading there, so anything after
+   * the zeros is skipped without a word. In the tail that is told here: bytes after a proven
+   * member end that are not all zeros.
+   */
+  const skippedAfterPadding = (): { offset: number; bytes: number } | undefined => {
+    const end = tail?.memberEnds.latest;
+    if (!tail || !end || end.decompressedBytes !== decompressedBytes || end.at >= tail.bytes.length) return undefined;
+    const after = tail.bytes.subarray(end.at);
+    if (after[0] !== 0 || after.every((byte) => byte === 0)) return undefined;
+    return { offset: tail.offset + end.at, bytes: after.length };
+  };
+
   const pump = async (): Promise<void> => {
     try {
       const held: Uint8Array[] = [];
@@ -200,7 +238,16 @@ export async function* gunzipLayer(
         chunkTaken.wake();
         yield chunk;
       } else if (streamError !== undefined) throw streamError;
-      else if (isEnded) return;
+      else if (isEnded) {
+        const skipped = skippedAfterPadding();
+        if (skipped) {
+          options.onWarning?.(
+            `${sourceName}: ignored ${formatByteCount(skipped.bytes)} bytes after the end of the ${layerName} data ` +
+              `(from compressed byte ${formatByteCount(skipped.offset)}): zero padding, then bytes that are not read; everything before them was read`,
+          );
+        }
+        return;
+      }
       else await outputReady.wait();
     }
   } catch (error) {
@@ -214,6 +261,7 @@ export async function* gunzipLayer(
       );
       return;
     }
+    if (HEADER_FAILURES.has(failure.message)) throw junkTooLong(sourceName, layerName, failure, gunzip.bytesWritten, decompressedBytes, error);
     // Truncation shows only at the end of the input; damage shows where zlib was reading.
     const offset = failure.code === 'Z_BUF_ERROR' ? compressedBytesFed : gunzip.bytesWritten;
     throw badGzip(sourceName, layerName, failure, offset, decompressedBytes, error);

@@ -21,52 +21,65 @@ function uint32At(bytes: Uint8Array, end: number): number {
   return (bytes[end - 4] | (bytes[end - 3] << 8) | (bytes[end - 2] << 16) | (bytes[end - 1] << 24)) >>> 0;
 }
 
+/** Output counts a member's ISIZE may count from, at most this many kept. */
+const MAX_BASES = 4;
+
 /**
  * Tracks the tail's bytes: where a member provably ended (ISIZE equal to its output), and where
- * the next one can end. A member's ISIZE counts from the end of the member before it, which is
- * known only for members that ended in the tail; the whole output is tried too, which covers a
- * file of one member and any member that ended earlier at a place not proven.
+ * the next one can end. A member's ISIZE counts from where the member began, which is known when
+ * the member before it ended provably in the tail, or, for a member that begins in the tail, at
+ * its header (1f 8b 08, where the writes also stop). The whole output is tried too, which covers
+ * a file of one member.
  */
 export class MemberEnds {
-  /** Output at the latest proven member end: where the next member's ISIZE counts from. */
-  private memberStart = 0;
+  /** Output counts where a member may have begun, latest last (0: the start of the data). */
+  private bases: number[] = [0];
   /** The latest proven end: its position in `bytes` and the output up to it. */
   latest: { at: number; decompressedBytes: number } | undefined;
 
   constructor(private readonly bytes: Uint8Array) {}
 
   /**
-   * Records a member end at `at` when the ISIZE before it matches the output so far. Empty
-   * members are not looked for: four zero bytes (a header's unset time stamp) would match.
+   * Called at each write boundary with the exact output so far. Records a member end at `at`
+   * when the ISIZE before it matches the output of a member begun at a known place (empty
+   * members are not looked for: four zero bytes, a header's unset time stamp, would match),
+   * and a possible member start when a gzip header begins at `at`.
    */
   check(at: number, decompressedBytes: number): boolean {
-    const isEnd =
-      decompressedBytes > this.memberStart &&
-      (isizeMatches(this.bytes, at, decompressedBytes - this.memberStart) || isizeMatches(this.bytes, at, decompressedBytes));
+    const isEnd = this.bases.some((base) => decompressedBytes > base && isizeMatches(this.bytes, at, decompressedBytes - base));
     if (isEnd) {
       this.latest = { at, decompressedBytes };
-      this.memberStart = decompressedBytes;
-    }
+      this.addBase(decompressedBytes);
+    } else if (startsGzipHeader(this.bytes, at)) this.addBase(decompressedBytes);
     return isEnd;
   }
 
   /**
    * The first position after `from` (or the end of the bytes) where a member could end: the 4
-   * bytes before it, read as ISIZE, are a length the bytes since `from` can reach. In random
-   * bytes such positions are about 3 KB apart.
+   * bytes before it, read as ISIZE, are a length the bytes since `from` can reach, or a gzip
+   * header starts there. In random bytes such positions are about 3 KB apart.
    */
   nextPossibleEnd(from: number, decompressedBytes: number): number {
-    const sinceMemberStart = (decompressedBytes - this.memberStart) % UINT32_RANGE;
-    const sinceStart = decompressedBytes % UINT32_RANGE;
+    const counts = this.bases.map((base) => (decompressedBytes - base) % UINT32_RANGE);
     for (let end = Math.max(from + 1, 4); end < this.bytes.length; end++) {
+      if (startsGzipHeader(this.bytes, end)) return end;
       const isize = uint32At(this.bytes, end);
       const reach = MAX_BYTES_PER_INPUT_BYTE * (end - from + HELD_INPUT_BYTES);
-      const growthInMember = (isize - sinceMemberStart + UINT32_RANGE) % UINT32_RANGE;
-      const growthInAll = (isize - sinceStart + UINT32_RANGE) % UINT32_RANGE;
-      if (growthInMember <= reach || growthInAll <= reach) return end;
+      for (const count of counts) if ((isize - count + UINT32_RANGE) % UINT32_RANGE <= reach) return end;
     }
     return this.bytes.length;
   }
+
+  private addBase(decompressedBytes: number): void {
+    if (this.bases.includes(decompressedBytes)) return;
+    this.bases.push(decompressedBytes);
+    // The start of the data stays: it is the base of a file made of one member.
+    if (this.bases.length > MAX_BASES) this.bases.splice(1, 1);
+  }
+}
+
+function startsGzipHeader(bytes: Uint8Array, at: number): boolean {
+  return bytes[at] === 0x1f && bytes[at + 1] === 0x8b && bytes[at + 2] === 0x08;
 }
 
 /** True when the 4 bytes before `end` are the ISIZE of a member that produced `decompressedBytes`. */

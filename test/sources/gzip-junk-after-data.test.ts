@@ -85,6 +85,15 @@ describe('junk after the gzip data', () => {
     ]);
   });
 
+  it('keeps every byte of many small members (bgzip style) followed by a newline', async () => {
+    const parts = Array.from({ length: 88 }, (_, index) => json.subarray(index * 2300, (index + 1) * 2300));
+    const members = parts.map((part) => gzipSync(part));
+    const data = Buffer.concat([...members, Buffer.from('\n')]);
+    const { bytes, warnings } = await gunzipAll(data, 16_384);
+    expect(bytes.equals(Buffer.concat(parts))).toBe(true);
+    expect(warnings).toEqual([expect.stringContaining(`ignored 1 byte after the end of the gzip data (from compressed byte ${(data.length - 1).toLocaleString('en-US')})`)]);
+  });
+
   it('still fails, as damage, when the junk is longer than the tail it can look back over', async () => {
     const junk = Buffer.alloc(TAIL_BYTES + 10, 'x');
     const error = await gunzipAll(Buffer.concat([compressed, junk]), 65_536).then(
@@ -93,6 +102,17 @@ describe('junk after the gzip data', () => {
     );
     expect(error).toBeInstanceOf(NpiRatesError);
     expect((error as NpiRatesError).code).toBe('NPI_RATES_BAD_GZIP');
+    expect((error as NpiRatesError).message).toContain('f.json.gz: the gzip data is followed by bytes that are not gzip (incorrect header check)');
+    expect((error as NpiRatesError).hint).toContain('gzip -dc FILE > FILE.json');
+  });
+
+  it('warns about bytes after zero padding, which zlib stops at without a word', async () => {
+    const data = Buffer.concat([compressed, Buffer.alloc(100), Buffer.from('<html>502</html>')]);
+    const { bytes, warnings } = await gunzipAll(data, 4096);
+    expect(bytes.equals(json)).toBe(true);
+    expect(warnings).toEqual([
+      `f.json.gz: ignored 116 bytes after the end of the gzip data (from compressed byte ${compressed.length.toLocaleString('en-US')}): zero padding, then bytes that are not read; everything before them was read`,
+    ]);
   });
 
   it('fails on a cut second member rather than calling it junk', async () => {
@@ -134,10 +154,11 @@ describe('junk after the gzip data', () => {
       const pieceSize = 1 + Math.floor(next() * 70_000);
       const expected = Buffer.concat(payloads);
       const lastMemberEnd = data.length - junk.length;
-      const firstMemberEnd = members[0].length;
+      const lastMemberStart = lastMemberEnd - members[memberCount - 1].length;
       const isJunk = junk.length > 0 && junk[0] !== 0 && junk[0] !== 0x1f;
-      // Members are told apart by their lengths, counted from a member end proven in the tail.
-      const endsAreProvable = memberCount === 1 || firstMemberEnd >= data.length - TAIL_BYTES;
+      // A member's end is told by its length, counted from its start: the start of the data, or
+      // a header seen in the tail.
+      const endsAreProvable = memberCount === 1 || lastMemberStart >= data.length - TAIL_BYTES;
       const label = `seed ${seed}: ${memberCount} member(s), junk kind ${kind} (${junk.length} bytes), pieces of ${pieceSize}`;
       if (process.env.SHOW_CASES) console.log(label, isJunk, endsAreProvable, data.length);
       const outcome = await gunzipAll(data, pieceSize).then(
