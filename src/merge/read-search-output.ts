@@ -11,6 +11,10 @@ export function parseSearchOutput(text: string, sourceName: string): SearchOutpu
   try {
     value = JSON.parse(text);
   } catch (error) {
+    // JSON.parse quotes the start of the text, which for a gzip or zip file is binary noise.
+    if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text.slice(0, 64))) {
+      throw notSearchOutput(sourceName, 'it is not JSON (it starts with binary bytes: a compressed rate file, perhaps)');
+    }
     throw notSearchOutput(sourceName, `it is not JSON (${(error as Error).message})`);
   }
   return checkSearchOutput(value, sourceName);

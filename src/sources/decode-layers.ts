@@ -63,7 +63,7 @@ function describeUnknownStart(bytes: Uint8Array): { what: string; hint: string }
   const index = firstSignificantByte(bytes);
   const text = Buffer.from(bytes.subarray(0, 512)).toString('latin1').toLowerCase();
   if (bytes.length === 0) {
-    return { what: 'it is empty', hint: 'the server sent no data; download it again or check the link' };
+    return { what: 'it is empty', hint: 'there are no bytes to read: check the path or link, or download the file again' };
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return { what: 'it is UTF-16 text (MRF files are UTF-8)', hint: 'convert it to UTF-8 first' };

@@ -52,8 +52,15 @@ export async function openFileStream(filePath: string, options: ResolvedSourceOp
     throw fileError(error, filePath);
   }
   if (!stats.isFile()) {
-    throw new NpiRatesError('NPI_RATES_NOT_A_FILE', `${filePath} is not a file`, {
-      hint: 'give the path of an in-network rate file, not a directory',
+    const what = stats.isDirectory()
+      ? 'a directory'
+      : stats.isCharacterDevice() || stats.isBlockDevice()
+        ? 'a device'
+        : stats.isFIFO()
+          ? 'a pipe (it can be read only once; save it to a file first)'
+          : 'not a regular file';
+    throw new NpiRatesError('NPI_RATES_NOT_A_FILE', `${filePath}: is ${what}, not a rate file`, {
+      hint: 'give the path of an in-network rate file: .json, .json.gz or .zip',
     });
   }
   const readAgain = async function* (): AsyncGenerator<Uint8Array> {

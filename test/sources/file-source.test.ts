@@ -57,7 +57,7 @@ describe('openByteStream on local files', () => {
   it('refuses a directory', async () => {
     await expect(openByteStream(directory)).rejects.toMatchObject({
       code: 'NPI_RATES_NOT_A_FILE',
-      message: `${directory} is not a file`,
+      message: `${directory}: is a directory, not a rate file`,
     });
   });
 
