@@ -12,12 +12,21 @@ export function parseSearchOutput(text: string, sourceName: string): SearchOutpu
     value = JSON.parse(text);
   } catch (error) {
     // JSON.parse quotes the start of the text, which for a gzip or zip file is binary noise.
-    if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text.slice(0, 64))) {
+    if (startsWithBinary(text)) {
       throw notSearchOutput(sourceName, 'it is not JSON (it starts with binary bytes: a compressed rate file, perhaps)');
     }
     throw notSearchOutput(sourceName, `it is not JSON (${(error as Error).message})`);
   }
   return checkSearchOutput(value, sourceName);
+}
+
+/** True when the first characters hold control bytes (other than whitespace) or undecodable ones. */
+function startsWithBinary(text: string): boolean {
+  for (const char of text.slice(0, 64)) {
+    const code = char.charCodeAt(0);
+    if ((code < 0x20 && char !== '\t' && char !== '\n' && char !== '\r') || code === 0xfffd) return true;
+  }
+  return false;
 }
 
 export function checkSearchOutput(value: unknown, sourceName: string): SearchOutput {
