@@ -15,9 +15,24 @@ export function parseSearchOutput(text: string, sourceName: string): SearchOutpu
     if (startsWithBinary(text)) {
       throw notSearchOutput(sourceName, 'it is not JSON (it starts with binary bytes: a compressed rate file, perhaps)');
     }
+    if (looksLikeNdjson(text)) {
+      throw notSearchOutput(sourceName, 'it is NDJSON (one JSON value per line), the --format ndjson output; merge needs the JSON output (-o NAME.json)');
+    }
     throw notSearchOutput(sourceName, `it is not JSON (${(error as Error).message})`);
   }
   return checkSearchOutput(value, sourceName);
+}
+
+/** True when the first line is a JSON object of its own and more lines follow. */
+function looksLikeNdjson(text: string): boolean {
+  const lineEnd = text.indexOf('\n');
+  if (lineEnd < 0 || lineEnd === text.length - 1) return false;
+  try {
+    const first: unknown = JSON.parse(text.slice(0, lineEnd));
+    return typeof first === 'object' && first !== null && !Array.isArray(first);
+  } catch {
+    return false;
+  }
 }
 
 /** True when the first characters hold control bytes (other than whitespace) or undecodable ones. */
@@ -54,7 +69,7 @@ function notSearchOutput(sourceName: string, problem: string) {
   return usageError(
     'NPI_RATES_NOT_SEARCH_OUTPUT',
     `'${sourceName}' is not a search output document: ${problem}`,
-    'merge only takes the JSON files written by `npi-rates search` (or by merge itself)',
+    'merge only takes the JSON files written by `npi-rates search` or by merge itself',
   );
 }
 

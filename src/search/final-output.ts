@@ -69,8 +69,9 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
       summary.problems.push(`incomplete: ${file.source_file}: some provider groups could not be resolved (see warnings)`);
     }
   }
-  warnings.push(...options.runWarnings);
+  // The files' warnings; the run's own (an NPI's check digit) were shown when the run began.
   summary.problems.push(...warningLines(warnings, options.format));
+  warnings.push(...options.runWarnings);
   const params: SearchParams = {
     ...options.params,
     searched_files: summary.searchedFiles,

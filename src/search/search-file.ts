@@ -72,7 +72,7 @@ export async function searchFile(options: FileSearchOptions): Promise<FileSearch
         rawBytes = count;
         report();
       },
-      onNotice: (message) => options.onLog(`${options.displayName}: ${message}`),
+      onNotice: (message) => options.onLog(message.startsWith(options.displayName) ? message : `${options.displayName}: ${message}`),
     });
     totalRawBytes = stream.totalBytes;
     report();

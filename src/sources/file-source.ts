@@ -11,7 +11,7 @@ function fileError(error: unknown, filePath: string): NpiRatesError {
   const absolute = path.resolve(filePath);
   if (code === 'ENOENT') {
     return new NpiRatesError('NPI_RATES_FILE_NOT_FOUND', `no such file: ${filePath}`, {
-      hint: `check the path (looked for ${absolute})`,
+      hint: `check the path; looked for ${absolute}`,
       cause: error,
     });
   }

@@ -57,19 +57,20 @@ function junkTooLong(
   sourceName: string,
   layerName: string,
   failure: { code: string; message: string },
-  compressedOffset: number,
+  readingAt: { from: number; to: number },
   decompressedBytes: number,
   cause: unknown,
 ): NpiRatesError {
   return new NpiRatesError(
     'NPI_RATES_BAD_GZIP',
-    `${sourceName}: the ${layerName} data is followed by bytes that are not gzip (${failure.message}), after compressed byte ` +
-      `${formatByteCount(compressedOffset)}; they could not be told apart from the data (more than ${TAIL_BYTES / 1024} KiB of them, ` +
-      `or after a member that began earlier), so the last part of the data, after ${formatByteCount(decompressedBytes)} decompressed bytes, may be missing`,
+    `${sourceName}: the ${layerName} data is followed by bytes that are not gzip (${failure.message}); the data ends somewhere ` +
+      `between compressed bytes ${formatByteCount(readingAt.from)} and ${formatByteCount(readingAt.to)}, where zlib was reading. ` +
+      `They could not be told apart from the data (more than ${TAIL_BYTES / 1024} KiB of them, or after a member that began ` +
+      `earlier), so what zlib decoded last before them is missing; ${formatByteCount(decompressedBytes)} decompressed bytes were read`,
     {
-      hint: 'the file has something appended to it: `gzip -dc FILE > FILE.json` keeps the data (it says "trailing garbage ignored"); search FILE.json instead',
+      hint: 'the file has something appended to it: `gzip -dc FILE > FILE.json` keeps all of the data (it reports "trailing garbage ignored"); use FILE.json instead',
       cause,
-      details: { compressedOffset, decompressedBytes, zlibCode: failure.code },
+      details: { compressedOffset: readingAt.from, decompressedBytes, zlibCode: failure.code },
     },
   );
 }
@@ -232,7 +233,8 @@ export async function* gunzipLayer(
   });
   try {
     for (;;) {
-      const chunk = gunzip.destroyed ? null : (gunzip.read() as Buffer | null);
+      // Read on after a failure too: what zlib produced before it is still in its buffer.
+      const chunk = gunzip.read() as Buffer | null;
       if (chunk !== null) {
         decompressedBytes += chunk.length;
         chunkTaken.wake();
@@ -261,7 +263,9 @@ export async function* gunzipLayer(
       );
       return;
     }
-    if (HEADER_FAILURES.has(failure.message)) throw junkTooLong(sourceName, layerName, failure, gunzip.bytesWritten, decompressedBytes, error);
+    if (HEADER_FAILURES.has(failure.message)) {
+      throw junkTooLong(sourceName, layerName, failure, { from: gunzip.bytesWritten, to: compressedBytesFed }, decompressedBytes, error);
+    }
     // Truncation shows only at the end of the input; damage shows where zlib was reading.
     const offset = failure.code === 'Z_BUF_ERROR' ? compressedBytesFed : gunzip.bytesWritten;
     throw badGzip(sourceName, layerName, failure, offset, decompressedBytes, error);

@@ -83,10 +83,16 @@ export async function download(location: string, flags: DownloadFlags, io: CliIo
       connections: parseConnections(flags.connections),
       userAgent: flags.userAgent,
       onBytes: progress.onBytes,
-      onNotice: (message) => io.err.write(`\nnote: ${redactUrlsInText(message)}\n`),
+      onNotice: (message) => {
+        progress.done(); // clears the progress line, if one is drawn
+        io.err.write(`note: ${redactUrlsInText(message)}\n`);
+      },
     });
     const decoded = decodeLayers(raw.chunks, sourceName, {
-      onWarning: (message) => io.err.write(`\nwarning: ${redactUrlsInText(message)}\n`),
+      onWarning: (message) => {
+        progress.done();
+        io.err.write(`warning: ${redactUrlsInText(message)}\n`);
+      },
     });
     if (toStdout) {
       await copyChunks(decoded, io.out, controller.signal);

@@ -30,9 +30,19 @@ export async function splitCommand(location: string, flags: SplitFlags, io: CliI
     summary = await splitFile(location, flags.output, {
       chunkBytes,
       onBytes: progress.onBytes,
-      onNotice: (message) => io.err.write(`\nnote: ${redactUrlsInText(message)}\n`),
-      onWarning: (message) => io.err.write(`\nwarning: ${redactUrlsInText(message)}\n`),
+      onNotice: (message) => {
+        progress.done(); // clears the progress line, if one is drawn
+        io.err.write(`note: ${redactUrlsInText(message)}\n`);
+      },
+      onWarning: (message) => {
+        progress.done();
+        io.err.write(`warning: ${redactUrlsInText(message)}\n`);
+      },
     });
+  } catch (error) {
+    progress.done();
+    io.err.write(`note: ${flags.output} keeps the files split before the failure; they are not the whole file\n`);
+    throw error;
   } finally {
     progress.done();
   }
