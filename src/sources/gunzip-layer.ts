@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createGunzip } from 'node:zlib';
-import { MemberEnds } from './gzip-tail.js';
+import { isizeMatches, MemberEnds, startsGzipHeader } from './gzip-tail.js';
 import { NpiRatesError } from '../shared/errors.js';
 import { formatByteCount, MIB } from './source-options.js';
 
@@ -142,7 +142,7 @@ export async function* gunzipLayer(
 
   const writeTail = async (lead: Uint8Array, rest: Uint8Array): Promise<void> => {
     const bytes = joinChunks([lead, rest], lead.length + rest.length);
-    const memberEnds = new MemberEnds(bytes);
+    const memberEnds = new MemberEnds(bytes, memberStartOutput);
     const state = { offset: compressedBytesFed - lead.length, bytes, memberEnds, writingFrom: lead.length, producedBefore: 0 };
     tail = state;
     for (let fed = lead.length; !stopPump.signal.aborted; ) {
@@ -186,24 +186,51 @@ export async function* gunzipLayer(
     return { offset: tail.offset + end.at, bytes: after.length };
   };
 
+  /** Output where the member being read began, proven at a member header before the tail. */
+  let memberStartOutput = 0;
+  let lead: Uint8Array = new Uint8Array(0);
+  let lastWrite: Promise<void> = Promise.resolve();
+
+  /**
+   * Writes bytes before the tail. A gzip header in them (1f 8b 08) may start a member: the write
+   * stops there, and once zlib has taken everything before it, the member that ended there is
+   * proven by its ISIZE, counted from the last proven start. The tail then knows where the last
+   * member began, however long it is. Headers are rare (a false 1f 8b 08 about every 16 MB), so
+   * the waits cost nothing that can be measured.
+   */
+  const writeBeforeTail = async (part: Uint8Array): Promise<void> => {
+    let from = 0;
+    for (let at = part.indexOf(GZIP_ID1); at >= 0; at = part.indexOf(GZIP_ID1, at + 1)) {
+      if (!startsGzipHeader(part, at)) continue;
+      if (at > from) lastWrite = write(part.subarray(from, at));
+      await lastWrite;
+      const before = at >= 4 ? part.subarray(at - 4, at) : joinChunks([lead, part.subarray(0, at)], lead.length + at).subarray(-4);
+      const produced = decompressedBytes + gunzip.readableLength;
+      if (produced > memberStartOutput && isizeMatches(before, before.length, produced - memberStartOutput)) memberStartOutput = produced;
+      from = at;
+    }
+    if (from < part.length) lastWrite = write(part.subarray(from));
+    lead = part.length >= 4 ? part.subarray(part.length - 4) : joinChunks([lead, part], lead.length + part.length).subarray(-4);
+  };
+
   const pump = async (): Promise<void> => {
     try {
       const held: Uint8Array[] = [];
       let heldBytes = 0;
-      let lastWrite: Promise<void> = Promise.resolve();
-      let lead: Uint8Array = new Uint8Array(0);
       for await (const chunk of compressed) {
         if (stopPump.signal.aborted) return;
         held.push(chunk);
         heldBytes += chunk.length;
         while (heldBytes > TAIL_BYTES) {
           const first = held[0];
-          const excess = Math.min(first.length, heldBytes - TAIL_BYTES);
+          let excess = Math.min(first.length, heldBytes - TAIL_BYTES);
+          // A header cut by the end of this write would go unseen: its first bytes wait.
+          const cut = first[excess - 1] === GZIP_ID1 ? 1 : first[excess - 2] === GZIP_ID1 && first[excess - 1] === GZIP_ID2 ? 2 : 0;
+          if (excess > cut) excess -= cut;
           const part = excess === first.length ? held.shift()! : first.subarray(0, excess);
           if (part !== first) held[0] = first.subarray(excess);
           heldBytes -= part.length;
-          lastWrite = write(part);
-          lead = part.length >= 4 ? part.subarray(part.length - 4) : joinChunks([lead, part], lead.length + part.length).subarray(-4);
+          await writeBeforeTail(part);
           if (gunzip.writableNeedDrain) await once(gunzip, 'drain', { signal: stopPump.signal });
         }
       }

@@ -33,11 +33,17 @@ const MAX_BASES = 4;
  */
 export class MemberEnds {
   /** Output counts where a member may have begun, latest last (0: the start of the data). */
-  private bases: number[] = [0];
+  private readonly bases: number[] = [0];
   /** The latest proven end: its position in `bytes` and the output up to it. */
   latest: { at: number; decompressedBytes: number } | undefined;
 
-  constructor(private readonly bytes: Uint8Array) {}
+  /** `memberStart`: the output where the member being read began, when proven before the tail. */
+  constructor(
+    private readonly bytes: Uint8Array,
+    memberStart = 0,
+  ) {
+    this.addBase(memberStart);
+  }
 
   /**
    * Called at each write boundary with the exact output so far. Records a member end at `at`
@@ -78,11 +84,11 @@ export class MemberEnds {
   }
 }
 
-function startsGzipHeader(bytes: Uint8Array, at: number): boolean {
+export function startsGzipHeader(bytes: Uint8Array, at: number): boolean {
   return bytes[at] === 0x1f && bytes[at + 1] === 0x8b && bytes[at + 2] === 0x08;
 }
 
 /** True when the 4 bytes before `end` are the ISIZE of a member that produced `decompressedBytes`. */
-function isizeMatches(bytes: Uint8Array, end: number, decompressedBytes: number): boolean {
+export function isizeMatches(bytes: Uint8Array, end: number, decompressedBytes: number): boolean {
   return end >= 4 && uint32At(bytes, end) === decompressedBytes % UINT32_RANGE;
 }
