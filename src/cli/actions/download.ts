@@ -43,8 +43,8 @@ async function resolveTarget(output: string, location: string): Promise<string> 
 function parseConnections(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const count = Number(value);
-  if (!Number.isInteger(count) || count < 1) {
-    throw usageError('NPI_RATES_BAD_OPTION', `--connections '${value}' must be a whole number of at least 1`);
+  if (!Number.isInteger(count) || count < 1 || count > 32) {
+    throw usageError('NPI_RATES_BAD_OPTION', `--connections '${value}' must be a whole number from 1 to 32`);
   }
   return count;
 }

@@ -82,7 +82,7 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
     );
   }
   const sourceOptions = {
-    connections: optionalCount(flags.connections, '--connections', 1),
+    connections: optionalCount(flags.connections, '--connections', 1, MAX_CONNECTIONS),
     retries: optionalCount(flags.retries, '--retries', 0),
     stallTimeoutMs: flags.stallTimeout === undefined ? undefined : optionalCount(flags.stallTimeout, '--stall-timeout', 1)! * 1000,
     userAgent: flags.userAgent,
@@ -233,11 +233,15 @@ function chooseWorkers(flag: string | undefined, fileCount: number): number {
   return Math.max(1, Math.min(requested, fileCount));
 }
 
-function optionalCount(value: string | undefined, name: string, minimum: number): number | undefined {
+/** More connections per file than this gain nothing but a server's refusal (and look like abuse). */
+const MAX_CONNECTIONS = 32;
+
+function optionalCount(value: string | undefined, name: string, minimum: number, maximum = Infinity): number | undefined {
   if (value === undefined) return undefined;
   const count = Number(value);
-  if (!Number.isInteger(count) || count < minimum) {
-    throw usageError('NPI_RATES_BAD_OPTION', `${name} "${value}" must be a whole number of at least ${minimum}`);
+  if (!Number.isInteger(count) || count < minimum || count > maximum) {
+    const range = maximum === Infinity ? `of at least ${minimum}` : `from ${minimum} to ${maximum}`;
+    throw usageError('NPI_RATES_BAD_OPTION', `${name} "${value}" must be a whole number ${range}`);
   }
   return count;
 }
