@@ -16,7 +16,7 @@ import {
   HYPHEN_MINUS,
 } from './bytes.js';
 import { ScanError } from './scan-error.js';
-import { concatBytes } from './concat-bytes.js';
+import { concatBytes } from '../shared/concat-bytes.js';
 import { FilterStep, type ArrayElementFilter } from './array-element-filter.js';
 import { formatPath } from './json-path.js';
 import { ContainerEndFinder, FOUND_NOTHING, MISMATCHED_BRACKET } from './kernel/container-end-finder.js';

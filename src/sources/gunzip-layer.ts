@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createGunzip } from 'node:zlib';
 import { isizeMatches, MemberEnds, startsGzipHeader } from './gzip-tail.js';
+import { concatBytes } from '../shared/concat-bytes.js';
 import { NpiRatesError } from '../shared/errors.js';
 import { formatByteCount, MIB } from './source-options.js';
 
@@ -88,17 +89,6 @@ class Signal {
   }
 }
 
-function joinChunks(chunks: Uint8Array[], totalBytes: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const joined = new Uint8Array(totalBytes);
-  let at = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, at);
-    at += chunk.length;
-  }
-  return joined;
-}
-
 /**
  * Gunzips a byte stream (several gzip members in a row are read as one). Inflation runs in
  * zlib's thread pool: a pump task writes the compressed chunks in with backpressure, and the
@@ -140,8 +130,8 @@ export async function* gunzipLayer(
     while (gunzip.readableLength > 0 && !stopPump.signal.aborted) await chunkTaken.wait();
   };
 
-  const writeTail = async (lead: Uint8Array, rest: Uint8Array): Promise<void> => {
-    const bytes = joinChunks([lead, rest], lead.length + rest.length);
+  const writeTail = async (lead: Uint8Array, rest: Uint8Array[]): Promise<void> => {
+    const bytes = concatBytes([lead, ...rest]);
     const memberEnds = new MemberEnds(bytes, memberStartOutput);
     const state = { offset: compressedBytesFed - lead.length, bytes, memberEnds, writingFrom: lead.length, producedBefore: 0 };
     tail = state;
@@ -204,13 +194,13 @@ export async function* gunzipLayer(
       if (!startsGzipHeader(part, at)) continue;
       if (at > from) lastWrite = write(part.subarray(from, at));
       await lastWrite;
-      const before = at >= 4 ? part.subarray(at - 4, at) : joinChunks([lead, part.subarray(0, at)], lead.length + at).subarray(-4);
+      const before = at >= 4 ? part.subarray(at - 4, at) : concatBytes([lead, part.subarray(0, at)]).subarray(-4);
       const produced = decompressedBytes + gunzip.readableLength;
       if (produced > memberStartOutput && isizeMatches(before, before.length, produced - memberStartOutput)) memberStartOutput = produced;
       from = at;
     }
     if (from < part.length) lastWrite = write(part.subarray(from));
-    lead = part.length >= 4 ? part.subarray(part.length - 4) : joinChunks([lead, part], lead.length + part.length).subarray(-4);
+    lead = part.length >= 4 ? part.subarray(part.length - 4) : concatBytes([lead, part]).subarray(-4);
   };
 
   const pump = async (): Promise<void> => {
@@ -223,10 +213,17 @@ export async function* gunzipLayer(
         heldBytes += chunk.length;
         while (heldBytes > TAIL_BYTES) {
           const first = held[0];
+          if (first.length <= 2 && first[0] === GZIP_ID1 && held.length > 1) {
+            // The start of a header that a chunk's end cut off: joined to the rest of it.
+            held.splice(0, 2, concatBytes([first, held[1]]));
+            continue;
+          }
           let excess = Math.min(first.length, heldBytes - TAIL_BYTES);
-          // A header cut by the end of this write would go unseen: its first bytes wait.
+          // A header cut by the end of this write would go unseen: its first bytes wait, for
+          // the next chunk or for the tail.
           const cut = first[excess - 1] === GZIP_ID1 ? 1 : first[excess - 2] === GZIP_ID1 && first[excess - 1] === GZIP_ID2 ? 2 : 0;
-          if (excess > cut) excess -= cut;
+          if (excess <= cut) break;
+          excess -= cut;
           const part = excess === first.length ? held.shift()! : first.subarray(0, excess);
           if (part !== first) held[0] = first.subarray(excess);
           heldBytes -= part.length;
@@ -235,7 +232,7 @@ export async function* gunzipLayer(
         }
       }
       await lastWrite;
-      await writeTail(lead, joinChunks(held, heldBytes));
+      await writeTail(lead, held);
       gunzip.end();
     } catch (error) {
       if (!stopPump.signal.aborted) gunzip.destroy(error as Error);

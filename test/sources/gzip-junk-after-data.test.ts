@@ -101,9 +101,13 @@ describe('junk after the gzip data', () => {
     const members = parts.map((part) => gzipSync(part, { level: 0 }));
     expect(members[3].length).toBeGreaterThan(TAIL_BYTES);
     const data = Buffer.concat([...members, Buffer.from('<html>oops</html>')]);
-    const { bytes, warnings } = await gunzipAll(data, 65_536);
-    expect(bytes.equals(Buffer.concat(parts))).toBe(true);
-    expect(warnings).toEqual([expect.stringContaining(`ignored 17 bytes after the end of the gzip data (from compressed byte ${(data.length - 17).toLocaleString('en-US')})`)]);
+    const lastStart = members[0].length + members[1].length + members[2].length;
+    // Pieces that cut the last member's header after its first and its second byte, too.
+    for (const pieceSize of [65_536, lastStart + 1, lastStart + 2, 7777]) {
+      const { bytes, warnings } = await gunzipAll(data, pieceSize);
+      expect(bytes.equals(Buffer.concat(parts)), `pieces of ${pieceSize}`).toBe(true);
+      expect(warnings).toEqual([expect.stringContaining(`ignored 17 bytes after the end of the gzip data (from compressed byte ${(data.length - 17).toLocaleString('en-US')})`)]);
+    }
   });
 
   it('still fails, as damage, when the junk is longer than the tail it can look back over', async () => {

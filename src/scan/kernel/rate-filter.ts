@@ -1,5 +1,5 @@
 import { FilterStep, type ArrayElementFilter } from '../array-element-filter.js';
-import { concatBytes } from '../concat-bytes.js';
+import { concatBytes } from '../../shared/concat-bytes.js';
 import { instantiateKernel } from './load-kernel.js';
 import { fitInPatternSlots, writePatternSlots } from './pattern-slots.js';
 import { RATE_FILTER_WASM_BASE64 } from './rate-filter-wasm.js';
