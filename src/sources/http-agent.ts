@@ -2,14 +2,18 @@ import { Agent, buildConnector } from 'undici';
 
 /**
  * undici 7 can crash the process when a server closes the connection while a response body is
- * held back by backpressure: the socket's 'end' handler calls the HTTP parser's finish(), which
- * asserts that the parser is not paused, and the assertion is thrown from an event handler, out
- * of reach of any caller (nodejs/undici#5360; a server that closes after each response, such as
- * Python's http.server, meets it about every other download). undici 8 fixes it but needs Node
- * 22, and this project runs on Node 20. Until it moves, each socket does what that fix (#5474)
- * does before the handler runs: it resumes the paused parser until the bytes the socket still
- * holds are parsed (the body buffers them past its limit, a few MB at most), so the response
- * completes as if the reader had kept up, and finish() only has the end of the stream to add.
+ * held back by backpressure: the socket's 'end' and 'close' handlers call the HTTP parser's
+ * finish(), which asserts that the parser is not paused, and the assertion is thrown from an
+ * event handler, out of reach of any caller (nodejs/undici#5360; a server that closes after each
+ * response, such as Python's http.server, meets it about every other download). undici 8 fixes
+ * it but needs Node 22, and this project runs on Node 20. Until it moves, each download socket
+ * steps in just before those events. On 'end' it does what the fix (#5474) does: it resumes the
+ * paused parser until the bytes the socket still holds are parsed (the body buffers them past
+ * its limit, a few MB at most), so the response completes as if the reader had kept up and
+ * finish() only has the end of the stream to add. If the parser is still paused then, or on a
+ * 'close' that came first, it clears the flag, as the earlier fix (#5389) does by dropping the
+ * assertion: finish() then sees llhttp report "paused" and returns without error, and an
+ * unfinished response fails as a drop, which the resuming reader retries with Range.
  */
 interface PausableParser {
   paused: boolean;
@@ -35,7 +39,7 @@ function drainPausedParser(parser: PausableParser, socket: { readableLength: num
   if (parser.paused && !socket.destroyed) parser.resume();
 }
 
-function finishParserBeforeEnd(socket: object): void {
+function guardParserAtEndOfStream(socket: object): void {
   const target = socket as {
     emit: (event: string | symbol, ...args: unknown[]) => boolean;
     readableLength: number;
@@ -47,8 +51,7 @@ function finishParserBeforeEnd(socket: object): void {
     if (event === 'end' || event === 'close') {
       const parser = parserOf(socket, key);
       if (parser?.paused && event === 'end') drainPausedParser(parser, target);
-      // Still paused (the connection went before the bytes could be parsed): let finish() run
-      // (#5389's behaviour); the request then fails as a drop and is resumed, never a crash.
+      // Still paused (the connection went before the bytes could be parsed): see above.
       if (parser?.paused) parser.paused = false;
     }
     return emit.call(this, event, ...args);
@@ -68,7 +71,7 @@ export function downloadAgent(): Agent {
           callback(error ?? new Error('no socket'), null);
           return;
         }
-        finishParserBeforeEnd(socket);
+        guardParserAtEndOfStream(socket);
         callback(null, socket);
       });
     },
