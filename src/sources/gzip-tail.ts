@@ -37,12 +37,12 @@ export class MemberEnds {
   /** The latest proven end: its position in `bytes` and the output up to it. */
   latest: { at: number; decompressedBytes: number } | undefined;
 
-  /** `memberStart`: the output where the member being read began, when proven before the tail. */
+  /** `memberStarts`: outputs where members may have begun before the tail (at gzip headers). */
   constructor(
     private readonly bytes: Uint8Array,
-    memberStart = 0,
+    memberStarts: readonly number[] = [],
   ) {
-    this.addBase(memberStart);
+    for (const start of memberStarts) this.addBase(start);
   }
 
   /**
