@@ -2,10 +2,9 @@ import { NpiRatesError } from '../shared/errors.js';
 import { redactUrlsInText } from '../shared/redact-url.js';
 import { PeekableByteStream } from './byte-peek.js';
 import { gunzipLayer } from './gunzip-layer.js';
+import { GZIP_ID1, GZIP_ID2 } from './gzip-tail.js';
 import { MIB } from './source-options.js';
 
-const GZIP_MAGIC_1 = 0x1f;
-const GZIP_MAGIC_2 = 0x8b;
 const LETTER_P = 0x50; // P
 const LETTER_K = 0x4b; // K
 const ZIP_LOCAL_HEADER = [0x03, 0x04];
@@ -36,7 +35,7 @@ export type ByteFormat = 'gzip' | 'zip' | 'json' | 'unknown';
 
 /** What the first bytes of a stream are, judged from the bytes alone (never names or headers). */
 export function sniffFormat(firstBytes: Uint8Array): ByteFormat {
-  if (firstBytes[0] === GZIP_MAGIC_1 && firstBytes[1] === GZIP_MAGIC_2) return 'gzip';
+  if (firstBytes[0] === GZIP_ID1 && firstBytes[1] === GZIP_ID2) return 'gzip';
   if (firstBytes[0] === LETTER_P && firstBytes[1] === LETTER_K) {
     if (startsWith(firstBytes, ZIP_LOCAL_HEADER, 2) || startsWith(firstBytes, ZIP_EMPTY_ARCHIVE, 2)) return 'zip';
   }

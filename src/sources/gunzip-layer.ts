@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createGunzip } from 'node:zlib';
-import { MemberEnds, startsGzipHeader } from './gzip-tail.js';
+import { GZIP_ID1, GZIP_ID2, MemberEnds, startsGzipHeader } from './gzip-tail.js';
 import { concatBytes } from '../shared/concat-bytes.js';
 import { NpiRatesError } from '../shared/errors.js';
 import { formatByteCount, MIB } from './source-options.js';
@@ -47,8 +47,6 @@ export interface GunzipOptions {
  * is no longer than this, and fails the file as damage when longer.
  */
 const TAIL_BYTES = 64 * 1024;
-const GZIP_ID1 = 0x1f;
-const GZIP_ID2 = 0x8b;
 /**
  * How far ahead a gzip header looks for the next one, to tell a long member (see writeBeforeTail).
  * Each long member costs a split write (about 0.1 ms), so at most 4 per MiB of compressed bytes.

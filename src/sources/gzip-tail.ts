@@ -11,6 +11,11 @@
  * which is known to within what the bytes since the last write can inflate to.
  */
 
+/** The first two bytes of every gzip member (RFC 1952); the third, 8, names deflate. */
+export const GZIP_ID1 = 0x1f;
+export const GZIP_ID2 = 0x8b;
+const DEFLATE_METHOD = 0x08;
+
 /** Deflate's largest expansion: a 258-byte match from 2 bits of input. */
 const MAX_BYTES_PER_INPUT_BYTE = 1032;
 /** zlib may hold up to a few input bytes of a code it has not finished decoding. */
@@ -85,10 +90,10 @@ export class MemberEnds {
 }
 
 export function startsGzipHeader(bytes: Uint8Array, at: number): boolean {
-  return bytes[at] === 0x1f && bytes[at + 1] === 0x8b && bytes[at + 2] === 0x08;
+  return bytes[at] === GZIP_ID1 && bytes[at + 1] === GZIP_ID2 && bytes[at + 2] === DEFLATE_METHOD;
 }
 
 /** True when the 4 bytes before `end` are the ISIZE of a member that produced `decompressedBytes`. */
-export function isizeMatches(bytes: Uint8Array, end: number, decompressedBytes: number): boolean {
+function isizeMatches(bytes: Uint8Array, end: number, decompressedBytes: number): boolean {
   return end >= 4 && uint32At(bytes, end) === decompressedBytes % UINT32_RANGE;
 }
