@@ -28,6 +28,8 @@ export interface SourceOptions extends OpenOptions {
 }
 
 export const MIB = 1024 * 1024;
+/** The most `--connections` the commands take: more gain nothing but a server's refusal (and look like abuse). */
+export const MAX_CONNECTIONS = 32;
 
 function packageVersion(): string {
   try {

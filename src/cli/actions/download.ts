@@ -10,7 +10,7 @@ import { redactUrl, redactUrlsInText } from '../../shared/redact-url.js';
 import { decodeLayers } from '../../sources/decode-layers.js';
 import { openByteStream } from '../../sources/open-source.js';
 import { formatUtcSeconds, signedUrlExpiry } from '../../sources/signed-url.js';
-import { formatByteCount } from '../../sources/source-options.js';
+import { formatByteCount, MAX_CONNECTIONS } from '../../sources/source-options.js';
 
 export interface DownloadFlags {
   output: string;
@@ -43,8 +43,8 @@ async function resolveTarget(output: string, location: string): Promise<string> 
 function parseConnections(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const count = Number(value);
-  if (!Number.isInteger(count) || count < 1 || count > 32) {
-    throw usageError('NPI_RATES_BAD_OPTION', `--connections '${value}' must be a whole number from 1 to 32`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_CONNECTIONS) {
+    throw usageError('NPI_RATES_BAD_OPTION', `--connections '${value}' must be a whole number from 1 to ${MAX_CONNECTIONS}`);
   }
   return count;
 }

@@ -10,6 +10,7 @@ import { runSearch, uniqueLocations } from '../../search/run-search.js';
 import { writeFinalOutput } from '../../search/final-output.js';
 import { readUrlList } from '../../search/url-list.js';
 import { signedUrlExpiry } from '../../sources/open-source.js';
+import { MAX_CONNECTIONS } from '../../sources/source-options.js';
 import { formatFromPath, parseOutputFormat, type OutputFormat } from '../../writers/output-format.js';
 import { EXIT_FILES_FAILED, EXIT_INTERRUPTED, EXIT_OK, usageError } from '../../shared/errors.js';
 import { redactUrl, setKeepUrlQuery } from '../../shared/redact-url.js';
@@ -232,9 +233,6 @@ function chooseWorkers(flag: string | undefined, fileCount: number): number {
   const requested = flag === undefined ? cpus().length : optionalCount(flag, '--workers', 1)!;
   return Math.max(1, Math.min(requested, fileCount));
 }
-
-/** More connections per file than this gain nothing but a server's refusal (and look like abuse). */
-const MAX_CONNECTIONS = 32;
 
 function optionalCount(value: string | undefined, name: string, minimum: number, maximum = Infinity): number | undefined {
   if (value === undefined) return undefined;
