@@ -8,6 +8,8 @@ export interface ByteProgress {
   onBytes(bytesSoFar: number): void;
   /** Clears the line; call before printing anything else to stderr. */
   done(): void;
+  /** Prints one line to stderr, clearing the progress line first (it is redrawn on the next bytes). */
+  print(line: string): void;
 }
 
 /**
@@ -18,6 +20,10 @@ export function createByteProgress(io: Pick<CliIo, 'err'>, label: string): ByteP
   const isTerminal = io.err.isTTY === true;
   let lastDrawMs = 0;
   let drawn = false;
+  const clear = (): void => {
+    if (drawn) io.err.write('\r\u001b[K');
+    drawn = false;
+  };
   return {
     onBytes(bytesSoFar) {
       if (!isTerminal) return;
@@ -27,9 +33,10 @@ export function createByteProgress(io: Pick<CliIo, 'err'>, label: string): ByteP
       drawn = true;
       io.err.write(`\r${label}: ${(bytesSoFar / MIB).toFixed(1)} MiB read`);
     },
-    done() {
-      if (drawn) io.err.write('\r\u001b[K');
-      drawn = false;
+    done: clear,
+    print(line) {
+      clear();
+      io.err.write(`${line}\n`);
     },
   };
 }

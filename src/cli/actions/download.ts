@@ -83,16 +83,10 @@ export async function download(location: string, flags: DownloadFlags, io: CliIo
       connections: parseConnections(flags.connections),
       userAgent: flags.userAgent,
       onBytes: progress.onBytes,
-      onNotice: (message) => {
-        progress.done(); // clears the progress line, if one is drawn
-        io.err.write(`note: ${redactUrlsInText(message)}\n`);
-      },
+      onNotice: (message) => progress.print(`note: ${redactUrlsInText(message)}`),
     });
     const decoded = decodeLayers(raw.chunks, sourceName, {
-      onWarning: (message) => {
-        progress.done();
-        io.err.write(`warning: ${redactUrlsInText(message)}\n`);
-      },
+      onWarning: (message) => progress.print(`warning: ${redactUrlsInText(message)}`),
     });
     if (toStdout) {
       await copyChunks(decoded, io.out, controller.signal);

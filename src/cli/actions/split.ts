@@ -30,18 +30,11 @@ export async function splitCommand(location: string, flags: SplitFlags, io: CliI
     summary = await splitFile(location, flags.output, {
       chunkBytes,
       onBytes: progress.onBytes,
-      onNotice: (message) => {
-        progress.done(); // clears the progress line, if one is drawn
-        io.err.write(`note: ${redactUrlsInText(message)}\n`);
-      },
-      onWarning: (message) => {
-        progress.done();
-        io.err.write(`warning: ${redactUrlsInText(message)}\n`);
-      },
+      onNotice: (message) => progress.print(`note: ${redactUrlsInText(message)}`),
+      onWarning: (message) => progress.print(`warning: ${redactUrlsInText(message)}`),
     });
   } catch (error) {
-    progress.done();
-    io.err.write(`note: ${flags.output} keeps the files split before the failure; they are not the whole file\n`);
+    progress.print(`note: ${flags.output} keeps the files split before the failure; they are not the whole file`);
     throw error;
   } finally {
     progress.done();
