@@ -1,95 +1,121 @@
-import type { RowBlock } from '../search/rate-row.js';
-import { lineEnding } from './row-lines.js';
+/** What RowDeduper.admit says of a row: new, or made before by an earlier item (else: the index of its first copy in this item). */
+export const ADMITTED = -1;
+export const MADE_BY_EARLIER_ITEM = -2;
 
-const INITIAL_SLOTS = 1 << 12;
-/**
- * The table doubles when more than this share of its slots is taken, so it costs 11 to 21 bytes
- * per row (at 1/2 it cost 16 to 32: 64 MB for the 2.6 million rows of a 2 GiB file). Linear
- * probing stays short at this load: about 8 probes for a new row, 2.5 for a repeated one.
- */
-const MAX_LOAD = 0.75;
+/** Hashes are stored in chunks of this many (1 MiB), so storing never copies what is stored. */
+const CHUNK_HASHES = 1 << 17;
+const INITIAL_ITEM_ROWS = 1024;
 
 /**
- * Remembers which rows a file has already produced: each line is reduced to a 52-bit hash
- * (row-hash.ts) kept in an open-addressing Float64Array (a JS Set of strings would cost ~100
- * bytes per row, and a search matching 5% of a big file's groups yields millions of rows).
- * With a million rows known, a new row is taken for one of them with odds of about 1 in 4*10^9.
+ * Remembers which rows a file has already produced, so each is written once with a count.
+ *
+ * Two rows can only be equal when their items' own pieces are (source, codes, names: the item's
+ * hash), so the rows of the file are kept apart by item: an item whose pieces no earlier item
+ * had needs no look-up beyond itself, and one that repeats an earlier item's pieces (a billing
+ * code split over several in_network entries) is checked against those items' rows alone.
+ * Each row is reduced to a 52-bit hash of its own pieces (row-hash.ts) and, once its item is
+ * finished, stored sorted with the item's other rows: 8 bytes a row, in 1 MiB chunks that are
+ * never copied. A hash table of all rows cost 11 to 21 bytes a row plus a copy of it whenever it
+ * doubled (up to 48 MB at once for the 2.6 million rows of a 2 GiB file that matches 5% of its
+ * groups). Within one item of 100,000 rows, two different rows share a hash with odds of about
+ * 1 in 10^6 (n^2 / 2^53).
  */
 export class RowDeduper {
-  private slots = new Float64Array(INITIAL_SLOTS);
-  private count = 0;
+  private readonly chunks: Float64Array[] = [];
+  private lastChunkUsed = CHUNK_HASHES;
+  /** Per item hash: chunk, start and count of the sorted row hashes of each earlier item with it. */
+  private readonly segmentsByItem = new Map<number, number[]>();
+  private itemHash = 0;
+  private earlierSegments: number[] | undefined;
 
-  /** True the first time a row's 52-bit hash is seen. */
-  admit(rowHash: number): boolean {
-    // 0 marks an empty slot, so hashes are offset by one.
-    const hash = rowHash + 1;
-    if (!this.insert(this.slots, hash)) return false;
-    this.count++;
-    if (this.count > this.slots.length * MAX_LOAD) this.grow();
-    return true;
-  }
+  /** The current item's rows: an open-addressing table from hash + 1 to the row's index among the admitted. */
+  private tableKeys = new Float64Array(INITIAL_ITEM_ROWS * 2);
+  private tableValues = new Int32Array(INITIAL_ITEM_ROWS * 2);
+  private tableMask = 0;
+  private admittedHashes = new Float64Array(INITIAL_ITEM_ROWS);
+  private admittedSlots = new Int32Array(INITIAL_ITEM_ROWS);
+  private admittedCount = 0;
 
-  private insert(slots: Float64Array, hash: number): boolean {
-    const mask = slots.length - 1;
-    let index = hash % slots.length & mask;
-    while (slots[index] !== 0) {
-      if (slots[index] === hash) return false;
-      index = (index + 1) & mask;
+  /** Starts the rows of an item whose own pieces hash to `itemHash`; at most `rows` will be offered. */
+  startItem(itemHash: number, rows: number): void {
+    this.itemHash = itemHash;
+    this.earlierSegments = this.segmentsByItem.get(itemHash);
+    let capacity = 16;
+    while (capacity < rows * 2) capacity *= 2;
+    if (capacity > this.tableKeys.length) {
+      this.tableKeys = new Float64Array(capacity);
+      this.tableValues = new Int32Array(capacity);
     }
-    slots[index] = hash;
-    return true;
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    this.slots = new Float64Array(old.length * 2);
-    for (const hash of old) if (hash !== 0) this.insert(this.slots, hash);
-  }
-}
-
-/** A row an item holds, found again within the item. */
-interface KeptRow {
-  /** Index of its line ending among the item's pieces. */
-  endingAt: number;
-  occurrences: number;
-}
-
-/**
- * The rows of one in_network item, as the text of their lines. A row the item repeats is kept
- * once and counted in its `occurrences`; a row an earlier item of the file produced was written
- * then and is dropped.
- */
-export class ItemRows {
-  /** Three per row: its head, its tail and its line ending (which holds the occurrences). */
-  private readonly pieces: string[] = [];
-  private count = 0;
-  /** Each kept row by its text, built only once the item repeats a row (rare). */
-  private keptRows: Map<string, KeptRow> | undefined;
-
-  constructor(private readonly deduper: RowDeduper) {}
-
-  /** A row whose line is head + tail + lineEnding; `rowHash` is the line's 52-bit hash. */
-  add(head: string, tail: string, rowHash: number): void {
-    if (this.deduper.admit(rowHash)) {
-      this.keptRows?.set(head + tail, { endingAt: this.pieces.length + 2, occurrences: 1 });
-      this.pieces.push(head, tail, lineEnding(1));
-      this.count++;
-      return;
+    this.tableMask = capacity - 1;
+    if (rows > this.admittedHashes.length) {
+      this.admittedHashes = new Float64Array(rows);
+      this.admittedSlots = new Int32Array(rows);
     }
-    this.keptRows ??= this.indexKeptRows();
-    const kept = this.keptRows.get(head + tail);
-    if (kept === undefined) return;
-    kept.occurrences++;
-    this.pieces[kept.endingAt] = lineEnding(kept.occurrences);
+    this.admittedCount = 0;
   }
 
-  finish(): RowBlock {
-    return { text: this.pieces.join(''), count: this.count };
+  /**
+   * One row of the current item, by the hash of its own pieces: ADMITTED the first time the file
+   * has it, MADE_BY_EARLIER_ITEM when an earlier item produced it, else the index (in order of
+   * admission) of the row this item admitted first.
+   */
+  admit(rowHash: number): number {
+    const key = rowHash + 1; // 0 marks an empty slot
+    const keys = this.tableKeys;
+    const mask = this.tableMask;
+    let slot = (key >>> 0) & mask;
+    while (keys[slot] !== 0) {
+      if (keys[slot] === key) return this.tableValues[slot];
+      slot = (slot + 1) & mask;
+    }
+    if (this.earlierSegments !== undefined && this.isInSegments(this.earlierSegments, rowHash)) return MADE_BY_EARLIER_ITEM;
+    keys[slot] = key;
+    this.tableValues[slot] = this.admittedCount;
+    this.admittedSlots[this.admittedCount] = slot;
+    this.admittedHashes[this.admittedCount++] = rowHash;
+    return ADMITTED;
   }
 
-  private indexKeptRows(): Map<string, KeptRow> {
-    const kept = new Map<string, KeptRow>();
-    for (let at = 0; at < this.pieces.length; at += 3) kept.set(this.pieces[at] + this.pieces[at + 1], { endingAt: at + 2, occurrences: 1 });
-    return kept;
+  /** The item is complete: its rows are stored for later items with the same pieces. */
+  endItem(): void {
+    const count = this.admittedCount;
+    for (let i = 0; i < count; i++) this.tableKeys[this.admittedSlots[i]] = 0;
+    if (count === 0) return;
+    let segments = this.earlierSegments;
+    if (segments === undefined) {
+      segments = [];
+      this.segmentsByItem.set(this.itemHash, segments);
+    }
+    for (let from = 0; from < count; ) {
+      if (this.lastChunkUsed === CHUNK_HASHES) {
+        this.chunks.push(new Float64Array(CHUNK_HASHES));
+        this.lastChunkUsed = 0;
+      }
+      const chunk = this.chunks[this.chunks.length - 1];
+      const start = this.lastChunkUsed;
+      const length = Math.min(count - from, CHUNK_HASHES - start);
+      chunk.set(this.admittedHashes.subarray(from, from + length), start);
+      chunk.subarray(start, start + length).sort();
+      segments.push(this.chunks.length - 1, start, length);
+      this.lastChunkUsed += length;
+      from += length;
+    }
+    this.admittedCount = 0;
+  }
+
+  private isInSegments(segments: number[], hash: number): boolean {
+    for (let s = 0; s < segments.length; s += 3) {
+      const chunk = this.chunks[segments[s]];
+      let low = segments[s + 1];
+      let high = low + segments[s + 2] - 1;
+      while (low <= high) {
+        const middle = (low + high) >>> 1;
+        const value = chunk[middle];
+        if (value === hash) return true;
+        if (value < hash) low = middle + 1;
+        else high = middle - 1;
+      }
+    }
+    return false;
   }
 }

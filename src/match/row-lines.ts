@@ -4,9 +4,10 @@ import type { ItemHeader } from './rate-matcher.js';
 import { combineHashes, hashTexts } from './row-hash.js';
 
 /**
- * Row lines are assembled from pieces serialised once each: the item's (per in_network item),
- * the provider's (per group and NPI) and the price's (per negotiated price). A search can find
- * millions of rows, and building an object per row only to serialise it cost more than the scan.
+ * Row lines are assembled from pieces serialised once each, as UTF-8 bytes: the item's (per
+ * in_network item), the provider's (per group and NPI) and the price's (per negotiated price).
+ * A search can find millions of rows, and building an object or a string per row cost more
+ * than the scan (and kept the garbage collector busy copying strings).
  *
  * A line is byte for byte what JSON.stringify gives for the RateRow with its fields in this
  * order (absent optional fields left out):
@@ -21,10 +22,10 @@ import { combineHashes, hashTexts } from './row-hash.js';
  *   occurrences                                                      always last
  */
 export interface ItemParts {
-  source: string;
-  codes: string;
-  names: string;
-  /** Of all three, for de-duplication. */
+  source: Buffer;
+  codes: Buffer;
+  names: Buffer;
+  /** Of all three, for de-duplication: rows of items with different parts can never be equal. */
   hash: number;
 }
 
@@ -34,11 +35,11 @@ interface PriceParts {
   hash: number;
 }
 
-const ENDING_ONCE = ',"occurrences":1}\n';
+const ENDING_ONCE = Buffer.from(',"occurrences":1}\n');
 
 /** The end of a row's line: its occurrences, the row object's closing brace and the newline. */
-export function lineEnding(occurrences: number): string {
-  return occurrences === 1 ? ENDING_ONCE : `,"occurrences":${occurrences}}\n`;
+export function lineEnding(occurrences: number): Buffer {
+  return occurrences === 1 ? ENDING_ONCE : Buffer.from(`,"occurrences":${occurrences}}\n`);
 }
 
 /** The pieces of an item's rows that come from the file and the item header. */
@@ -52,42 +53,39 @@ export function itemParts(sourceFile: string, header: ItemHeader): ItemParts {
     `,"billing_code":${JSON.stringify(header.billing_code ?? '')}` +
     `,"billing_code_description":${JSON.stringify(header.description)}` +
     `,"negotiation_arrangement":${JSON.stringify(header.negotiation_arrangement)}`;
-  return { source, codes, names, hash: hashTexts([source, codes, names]) };
+  return { source: Buffer.from(source), codes: Buffer.from(codes), names: Buffer.from(names), hash: hashTexts([source, codes, names]) };
+}
+
+/** Where addRateRows puts each row: the row's own pieces, in line order, and their hash. */
+export interface RowPiecesSink {
+  add(provider: Uint8Array, terms: string, network: Uint8Array, extras: string, piecesHash: number): void;
 }
 
 /**
- * Calls `addRow` once per (matched group, NPI, negotiated price) of a rate, in that nesting
- * order, with the row's line cut in two (its line is head + tail + lineEnding) and the line's
- * hash. Each price is read once, when the first row needs it.
+ * Gives `rows` one row per (matched group, NPI, negotiated price) of a rate, in that nesting
+ * order: the pieces that are the row's own (provider, price terms, network, price extras) and
+ * their combined hash. The item's pieces go around them once the item is complete (item-rows.ts).
+ * Each price is read once, when the first row needs it.
  */
-export function addRateRows(
-  item: ItemParts,
-  rate: JsonObject,
-  groups: readonly MatchedGroup[],
-  warn: Warn,
-  addRow: (head: string, tail: string, hash: number) => void,
-): void {
+export function addRateRows(rate: JsonObject, groups: readonly MatchedGroup[], warn: Warn, rows: RowPiecesSink): void {
   const prices = asArray(getField(rate, 'negotiated_prices', warn));
   let parts: Array<PriceParts | undefined> | undefined;
   for (const group of groups) {
     if (group.npis.length === 0) continue;
     parts ??= prices.map((price) => (isObject(price) ? priceParts(price, warn) : undefined));
     const { network, providers } = groupParts(group);
-    const tails = parts.map((price) => price && { text: price.terms + network + item.names + price.extras, hash: price.hash });
     for (const provider of providers) {
-      const head = item.source + provider.text + item.codes;
-      const providerHash = combineHashes(item.hash, provider.hash);
-      for (const tail of tails) {
-        if (tail !== undefined) addRow(head, tail.text, combineHashes(providerHash, tail.hash));
+      for (const price of parts) {
+        if (price !== undefined) rows.add(provider.bytes, price.terms, network, price.extras, combineHashes(provider.hash, price.hash));
       }
     }
   }
 }
 
 interface GroupParts {
-  network: string;
+  network: Buffer;
   /** One per NPI of the group: `,"npi":…,"tin":…` and its hash with `network`. */
-  providers: Array<{ text: string; hash: number }>;
+  providers: Array<{ bytes: Buffer; hash: number }>;
 }
 
 /**
@@ -103,9 +101,9 @@ function groupParts(group: MatchedGroup): GroupParts {
     const tin = JSON.stringify(group.tin);
     const providers = group.npis.map((npi) => {
       const text = `,"npi":${npi},"tin":${tin}`;
-      return { text, hash: hashTexts([text, network]) };
+      return { bytes: Buffer.from(text), hash: hashTexts([text, network]) };
     });
-    parts = { network, providers };
+    parts = { network: Buffer.from(network), providers };
     partsOfGroup.set(group, parts);
   }
   return parts;

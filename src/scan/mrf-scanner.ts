@@ -9,7 +9,8 @@ import {
   type ItemHeader,
 } from '../match/rate-matcher.js';
 import type { ReferenceTable } from '../match/reference-table.js';
-import { ItemRows, RowDeduper } from '../match/row-dedupe.js';
+import { ItemRows } from '../match/item-rows.js';
+import type { RowDeduper } from '../match/row-dedupe.js';
 import { addRateRows, itemParts } from '../match/row-lines.js';
 import { isWantedCode, type SearchTarget } from '../match/search-target.js';
 import { formatPath } from './json-path.js';
@@ -80,7 +81,9 @@ export class MrfScanner implements WalkerHandler {
   /** Path length of an in_network item: 2 for the usual array, 1 when in_network is one object. */
   private itemDepth = 2;
   private header: ItemHeader = emptyItemHeader();
+  /** Matched rates of an item whose billing code is not known yet (it comes after the rates). */
   private pendingRates: Array<{ rate: Record<string, unknown>; groups: MatchedGroup[] }> = [];
+  private readonly itemRows: ItemRows;
   private isLayoutKnown = false;
   /** True when in_network was met before provider_references. */
   isInNetworkFirst = false;
@@ -93,6 +96,7 @@ export class MrfScanner implements WalkerHandler {
   constructor(options: MrfScannerOptions) {
     this.options = options;
     this.prefilter = new RatePrefilter(options.target);
+    this.itemRows = new ItemRows(options.deduper);
     this.elementFilter = options.useElementFilter === false ? undefined : RateElementFilter.create(searchedDigitPatterns(options.target));
     this.sources = {
       useReferences: true,
@@ -161,6 +165,7 @@ export class MrfScanner implements WalkerHandler {
     if (this.topKey === 'in_network' && path.length === this.itemDepth) {
       this.header = emptyItemHeader();
       this.pendingRates = [];
+      this.itemRows.clear();
     }
   }
 
@@ -260,7 +265,10 @@ export class MrfScanner implements WalkerHandler {
     const rate = this.parse(bytes, path, offset);
     if (!isObject(rate)) return;
     const groups = matchRateGroups(rate, table, target, this.sources, events.onWarning);
-    if (groups.length > 0) this.pendingRates.push({ rate, groups });
+    if (groups.length === 0) return;
+    // A billing code read before the rates was checked against --code when they began.
+    if (this.header.billing_code !== null) addRateRows(rate, groups, events.onWarning, this.itemRows);
+    else this.pendingRates.push({ rate, groups });
   }
 
   private isItemWanted(): boolean {
@@ -271,14 +279,16 @@ export class MrfScanner implements WalkerHandler {
   private finishItem(): void {
     const pending = this.pendingRates;
     this.pendingRates = [];
-    if (pending.length === 0 || !this.isItemWanted()) return;
-    const { sourceName, deduper, events } = this.options;
-    const item = itemParts(sourceName, this.header);
-    const rows = new ItemRows(deduper);
-    const add = (head: string, tail: string, hash: number) => rows.add(head, tail, hash);
-    for (const { rate, groups } of pending) addRateRows(item, rate, groups, events.onWarning, add);
-    const block = rows.finish();
-    if (block.count === 0) return;
+    const rows = this.itemRows;
+    if (pending.length === 0 && rows.isEmpty) return;
+    if (!this.isItemWanted()) {
+      rows.clear();
+      return;
+    }
+    const { sourceName, events } = this.options;
+    for (const { rate, groups } of pending) addRateRows(rate, groups, events.onWarning, rows);
+    const block = rows.finish(itemParts(sourceName, this.header));
+    if (block === undefined) return;
     this.rowsFound += block.count;
     events.onRows(block);
   }

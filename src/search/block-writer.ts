@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
-/** Texts are encoded into blocks of this size and written a block at a time. */
+/** Texts and bytes are copied into blocks of this size and written a block at a time. */
 const BLOCK_BYTES = 1024 * 1024;
 /** Blocks kept for reuse once written; more are allocated while writes are slow. */
 const SPARE_BLOCKS = 2;
@@ -9,8 +9,8 @@ const SPARE_BLOCKS = 2;
 export const FLUSH_DELAY_MS = 100;
 
 /**
- * Writes texts to a stream in large blocks. Each text is encoded into a reused 1 MiB buffer,
- * which is written when the next text does not fit, FLUSH_DELAY_MS after its first text, or on
+ * Writes texts and bytes to a stream in large blocks. Each is copied into a reused 1 MiB buffer,
+ * which is written when the next does not fit, FLUSH_DELAY_MS after its first text, or on
  * flush(). A busy search then costs one write per megabyte rather than one per in_network item,
  * and what waits to be written is bytes outside the JavaScript heap, not strings the garbage
  * collector has to copy.
@@ -40,6 +40,23 @@ export class BlockWriter {
       return;
     }
     this.used += this.block.write(text, this.used);
+    this.flushTimer ??= setTimeout(() => this.writeBlock(), FLUSH_DELAY_MS);
+  }
+
+  /**
+   * Resolves once the bytes are in a block (or, when larger than a block, handed to the stream,
+   * which then owns them: the caller must not change them afterwards).
+   */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    this.throwIfFailed();
+    if (this.used + bytes.length > this.block.length) await this.flush();
+    if (bytes.length > this.block.length) {
+      this.stream.write(bytes);
+      await this.drained();
+      return;
+    }
+    this.block.set(bytes, this.used);
+    this.used += bytes.length;
     this.flushTimer ??= setTimeout(() => this.writeBlock(), FLUSH_DELAY_MS);
   }
 

@@ -95,7 +95,7 @@ export class Journal {
   }
 
   async appendRows(rows: RowBlock): Promise<void> {
-    await this.writer.write(rows.text);
+    await this.writer.writeBytes(rows.bytes);
   }
 
   /** The file's record, after its rows; written at once, as a finished file is a natural checkpoint. */

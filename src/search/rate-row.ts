@@ -44,10 +44,10 @@ export interface RateRow {
 /**
  * The rows of one in_network item as the journal holds them: each row's RateRow JSON on a line
  * of its own, ending in '\n', without the file's metadata (spliced in after source_file by the
- * final output), `occurrences` last.
+ * final output), `occurrences` last; UTF-8.
  */
 export interface RowBlock {
-  text: string;
+  bytes: Uint8Array;
   /** How many rows (lines) `text` holds. */
   count: number;
 }

@@ -32,7 +32,7 @@ export async function scanBytes(
       reopen: async () => inChunks(bytes, chunkSize),
       useElementFilter: options.useElementFilter,
       events: {
-        onRows: (block) => outcome.rows.push(...block.text.split('\n').slice(0, -1).map((line) => JSON.parse(line) as RateRow)),
+        onRows: (block) => outcome.rows.push(...Buffer.from(block.bytes).toString('utf8').split('\n').slice(0, -1).map((line) => JSON.parse(line) as RateRow)),
         onWarning: (message) => outcome.warnings.push(message),
         onMetadata: (key, value) => {
           outcome.metadata[key] = value;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { MatchedGroup } from '../../src/match/provider-group.js';
 import type { ItemHeader } from '../../src/match/rate-matcher.js';
-import { ItemRows, RowDeduper } from '../../src/match/row-dedupe.js';
-import { addRateRows, itemParts, lineEnding } from '../../src/match/row-lines.js';
+import { ItemRows } from '../../src/match/item-rows.js';
+import { ADMITTED, MADE_BY_EARLIER_ITEM, RowDeduper } from '../../src/match/row-dedupe.js';
+import { addRateRows, itemParts } from '../../src/match/row-lines.js';
 import type { RateRow } from '../../src/search/rate-row.js';
 
 const fullHeader: ItemHeader = {
@@ -62,15 +63,11 @@ function expectedRow(header: ItemHeader, group: MatchedGroup, npi: number, price
 }
 
 function linesOf(header: ItemHeader, groups: MatchedGroup[], prices: unknown[]): { lines: string[]; warnings: string[] } {
-  const lines: string[] = [];
   const warnings: string[] = [];
-  addRateRows(
-    itemParts('plan "a".json', header),
-    { negotiated_prices: prices },
-    groups,
-    (message) => warnings.push(message),
-    (head, tail) => lines.push(`${head}${tail}${lineEnding(1)}`.slice(0, -1)),
-  );
+  const rows = new ItemRows(new RowDeduper());
+  addRateRows({ negotiated_prices: prices }, groups, (message) => warnings.push(message), rows);
+  const block = rows.finish(itemParts('plan "a".json', header));
+  const lines = block === undefined ? [] : Buffer.from(block.bytes).toString('utf8').split('\n').slice(0, -1);
   return { lines, warnings };
 }
 
@@ -117,9 +114,10 @@ describe('addRateRows', () => {
 describe('ItemRows', () => {
   function itemRows(deduper: RowDeduper, header: ItemHeader, prices: unknown[]): string[] {
     const rows = new ItemRows(deduper);
-    addRateRows(itemParts('f.json', header), { negotiated_prices: prices }, [bareGroup], () => {}, (head, tail, hash) => rows.add(head, tail, hash));
-    const block = rows.finish();
-    const lines = block.text.split('\n').slice(0, -1);
+    addRateRows({ negotiated_prices: prices }, [bareGroup], () => {}, rows);
+    const block = rows.finish(itemParts('f.json', header));
+    if (block === undefined) return [];
+    const lines = Buffer.from(block.bytes).toString('utf8').split('\n').slice(0, -1);
     expect(lines).toHaveLength(block.count);
     return lines;
   }
@@ -136,5 +134,34 @@ describe('ItemRows', () => {
     expect(itemRows(deduper, fullHeader, [fullPrice])).toHaveLength(1);
     expect(itemRows(deduper, fullHeader, [fullPrice, fullPrice, barePrice])).toHaveLength(1);
     expect(itemRows(deduper, bareHeader, [fullPrice])).toHaveLength(1);
+  });
+});
+
+describe('RowDeduper', () => {
+  it('checks a row against earlier items with the same pieces only, also across its 1 MiB storage chunks', () => {
+    const deduper = new RowDeduper();
+    // 200,000 rows: more than the 131,072 hashes of one storage chunk, so the item is stored in two pieces.
+    const rows = 200_000;
+    deduper.startItem(7, rows);
+    let admitted = 0;
+    for (let row = 0; row < rows; row++) if (deduper.admit(row * 3 + 1) === ADMITTED) admitted++;
+    deduper.endItem();
+    expect(admitted).toBe(rows);
+
+    deduper.startItem(8, 1);
+    expect(deduper.admit(4)).toBe(ADMITTED); // the same row hash under other item pieces is another row
+    deduper.endItem();
+
+    deduper.startItem(7, 5);
+    expect(deduper.admit(4)).toBe(MADE_BY_EARLIER_ITEM); // row 1 of the first item, in its first chunk
+    expect(deduper.admit(199_999 * 3 + 1)).toBe(MADE_BY_EARLIER_ITEM); // its last row, in the second chunk
+    expect(deduper.admit(2)).toBe(ADMITTED);
+    expect(deduper.admit(5)).toBe(ADMITTED);
+    expect(deduper.admit(5)).toBe(1); // repeated in this item: the index of its first copy
+    deduper.endItem();
+
+    deduper.startItem(7, 1);
+    expect(deduper.admit(5)).toBe(MADE_BY_EARLIER_ITEM);
+    deduper.endItem();
   });
 });

@@ -34,6 +34,20 @@ describe('BlockWriter', () => {
     expect(readFileSync(path, 'utf8')).toBe(texts.join(''));
   });
 
+  it('writes bytes and texts in order: bytes that overflow a block, bytes larger than a block, a text between', async () => {
+    const { path, stream } = openFile();
+    const writer = new BlockWriter(stream);
+    await writer.writeBytes(Buffer.from(`${'a'.repeat(700_000)}\n`));
+    await writer.writeBytes(Buffer.from(`${'b'.repeat(700_000)}\n`));
+    await writer.write('text\n');
+    await writer.writeBytes(Buffer.from(`${'ü'.repeat(600_000)}\n`)); // 1.2 MB: more than a block
+    await writer.writeBytes(Buffer.from('end\n'));
+    await writer.flush();
+    stream.end();
+    await once(stream, 'close');
+    expect(readFileSync(path, 'utf8')).toBe(`${'a'.repeat(700_000)}\n${'b'.repeat(700_000)}\ntext\n${'ü'.repeat(600_000)}\nend\n`);
+  });
+
   it('rejects the next write once the stream has failed', async () => {
     const stream = createWriteStream(join(tmpdir(), 'no-such-folder-for-npi-rates', 'journal.ndjson'));
     const writer = new BlockWriter(stream);

@@ -3,6 +3,7 @@ import { access, constants, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CliIo } from '../io.js';
 import { createSearchProgress } from '../search-progress.js';
+import { keepYoungGenerationSmall } from '../young-generation.js';
 import { parseNpiList } from '../../match/npi.js';
 import { makeSearchTarget } from '../../match/search-target.js';
 import type { SearchedNpisDescription } from '../../nppes/describe-searched-npis.js';
@@ -51,6 +52,7 @@ const EXIT_TERMINATED = 143;
 /** Runs a search; returns the exit code. */
 export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
   const startedAt = Date.now();
+  keepYoungGenerationSmall();
   setKeepUrlQuery(flags.keepUrlQuery === true);
   const { npis, warnings: npiWarnings } = parseNpiList(flags.npi);
   for (const warning of npiWarnings) io.err.write(`warning: ${warning}\n`);
