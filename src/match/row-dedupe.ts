@@ -1,9 +1,16 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 /** What RowDeduper.admit says of a row: new, or made before by an earlier item (else: the index of its first copy in this item). */
 export const ADMITTED = -1;
 export const MADE_BY_EARLIER_ITEM = -2;
 
 /** Hashes are stored in chunks of this many (1 MiB), so storing never copies what is stored. */
 const CHUNK_HASHES = 1 << 17;
+const CHUNK_BYTES = CHUNK_HASHES * 8;
+/** Full chunks kept in memory (4 MiB, half a million rows); older ones go to a temporary file. */
+const CHUNKS_IN_MEMORY = 4;
 const INITIAL_ITEM_ROWS = 1024;
 
 /**
@@ -19,9 +26,19 @@ const INITIAL_ITEM_ROWS = 1024;
  * doubled (up to 48 MB at once for the 2.6 million rows of a 2 GiB file that matches 5% of its
  * groups). Within one item of 100,000 rows, two different rows share a hash with odds of about
  * 1 in 10^6 (n^2 / 2^53).
+ *
+ * So that memory does not grow with the rows found, full chunks beyond the newest few are moved
+ * to a temporary file, and read back only for an item that repeats an earlier item's pieces.
+ * If no temporary file can be made, they stay in memory.
  */
 export class RowDeduper {
-  private readonly chunks: Float64Array[] = [];
+  /** undefined: the chunk is in the temporary file, at its index times CHUNK_BYTES. */
+  private readonly chunks: Array<Float64Array | undefined> = [];
+  private chunksInMemory = 0;
+  private spill: { directory: string; fd: number } | undefined;
+  private cannotSpill = false;
+  /** The current item's earlier rows that were in the temporary file, read back at startItem. */
+  private readBack: Map<number, Float64Array> | undefined;
   private lastChunkUsed = CHUNK_HASHES;
   /** Per item hash: chunk, start and count of the sorted row hashes of each earlier item with it. */
   private readonly segmentsByItem = new Map<number, number[]>();
@@ -36,10 +53,13 @@ export class RowDeduper {
   private admittedSlots = new Int32Array(INITIAL_ITEM_ROWS);
   private admittedCount = 0;
 
+  constructor(private readonly tempRoot: string = tmpdir()) {}
+
   /** Starts the rows of an item whose own pieces hash to `itemHash`; at most `rows` will be offered. */
   startItem(itemHash: number, rows: number): void {
     this.itemHash = itemHash;
     this.earlierSegments = this.segmentsByItem.get(itemHash);
+    this.readBack = this.earlierSegments === undefined ? undefined : this.readBackChunks(this.earlierSegments);
     let capacity = 16;
     while (capacity < rows * 2) capacity *= 2;
     if (capacity > this.tableKeys.length) {
@@ -87,11 +107,8 @@ export class RowDeduper {
       this.segmentsByItem.set(this.itemHash, segments);
     }
     for (let from = 0; from < count; ) {
-      if (this.lastChunkUsed === CHUNK_HASHES) {
-        this.chunks.push(new Float64Array(CHUNK_HASHES));
-        this.lastChunkUsed = 0;
-      }
-      const chunk = this.chunks[this.chunks.length - 1];
+      if (this.lastChunkUsed === CHUNK_HASHES) this.startChunk();
+      const chunk = this.chunks[this.chunks.length - 1]!;
       const start = this.lastChunkUsed;
       const length = Math.min(count - from, CHUNK_HASHES - start);
       chunk.set(this.admittedHashes.subarray(from, from + length), start);
@@ -101,11 +118,57 @@ export class RowDeduper {
       from += length;
     }
     this.admittedCount = 0;
+    this.readBack = undefined;
+  }
+
+  /** Closes and deletes the temporary file. */
+  close(): void {
+    if (this.spill === undefined) return;
+    closeSync(this.spill.fd);
+    rmSync(this.spill.directory, { recursive: true, force: true });
+    this.spill = undefined;
+  }
+
+  private startChunk(): void {
+    if (this.chunksInMemory === CHUNKS_IN_MEMORY) this.spillOldestChunk();
+    this.chunks.push(new Float64Array(CHUNK_HASHES));
+    this.chunksInMemory++;
+    this.lastChunkUsed = 0;
+  }
+
+  private spillOldestChunk(): void {
+    if (this.cannotSpill) return;
+    try {
+      if (this.spill === undefined) {
+        const directory = mkdtempSync(join(this.tempRoot, 'npi-rates-rows-'));
+        this.spill = { directory, fd: openSync(join(directory, 'row-hashes.bin'), 'w+') };
+      }
+      const index = this.chunks.findIndex((chunk) => chunk !== undefined);
+      const chunk = this.chunks[index]!;
+      writeSync(this.spill.fd, chunk, 0, CHUNK_BYTES, index * CHUNK_BYTES);
+      this.chunks[index] = undefined;
+      this.chunksInMemory--;
+    } catch {
+      // A full or read-only temporary folder: the rows are still told apart, with more memory.
+      this.cannotSpill = true;
+    }
+  }
+
+  private readBackChunks(segments: number[]): Map<number, Float64Array> | undefined {
+    let read: Map<number, Float64Array> | undefined;
+    for (let s = 0; s < segments.length; s += 3) {
+      const index = segments[s];
+      if (this.chunks[index] !== undefined || read?.has(index)) continue;
+      const chunk = new Float64Array(CHUNK_HASHES);
+      readSync(this.spill!.fd, chunk, 0, CHUNK_BYTES, index * CHUNK_BYTES);
+      (read ??= new Map()).set(index, chunk);
+    }
+    return read;
   }
 
   private isInSegments(segments: number[], hash: number): boolean {
     for (let s = 0; s < segments.length; s += 3) {
-      const chunk = this.chunks[segments[s]];
+      const chunk = this.chunks[segments[s]] ?? this.readBack!.get(segments[s])!;
       let low = segments[s + 1];
       let high = low + segments[s + 2] - 1;
       while (low <= high) {

@@ -31,6 +31,8 @@ export interface DocumentScanOptions {
   reopen(): Promise<AsyncIterable<Uint8Array>>;
   /** What reopen() reads, for the log line of a second pass. @default 'a temporary copy of the compressed file' */
   reopenedFrom?: string;
+  /** Where the row de-duplication may keep a temporary file (os.tmpdir() by default). */
+  tempDir?: string;
   /** false reads every negotiated rate in JavaScript (a cross-check for the WebAssembly filter). */
   useElementFilter?: boolean;
 }
@@ -51,9 +53,17 @@ export async function scanDocument(
   decoded: AsyncIterable<Uint8Array>,
   options: DocumentScanOptions,
 ): Promise<DocumentScanResult> {
+  const deduper = new RowDeduper(options.tempDir);
+  try {
+    return await scanPasses(decoded, options, deduper);
+  } finally {
+    deduper.close();
+  }
+}
+
+async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentScanOptions, deduper: RowDeduper): Promise<DocumentScanResult> {
   const { sourceName, target, events } = options;
   const table = new ReferenceTable(target, options.fetchRemote, events.onWarning);
-  const deduper = new RowDeduper();
   const scanner = new MrfScanner({
     sourceName,
     target,

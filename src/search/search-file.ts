@@ -86,6 +86,7 @@ export async function searchFile(options: FileSearchOptions): Promise<FileSearch
       target: options.target,
       fetchRemote: options.fetchRemote,
       rowsBackpressure: options.rowsBackpressure,
+      tempDir: options.tempDir,
       reopen: async () => decoded(copy ? copy.read() : readAgain!()),
       reopenedFrom: copy ? undefined : 'the file again',
       events: {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MatchedGroup } from '../../src/match/provider-group.js';
 import type { ItemHeader } from '../../src/match/rate-matcher.js';
@@ -163,5 +166,25 @@ describe('RowDeduper', () => {
     deduper.startItem(7, 1);
     expect(deduper.admit(5)).toBe(MADE_BY_EARLIER_ITEM);
     deduper.endItem();
+  });
+
+  it('moves stored rows beyond 4 MiB to a temporary file, reads them back for a repeated item, and deletes the file on close', () => {
+    const tempRoot = mkdtempSync(join(tmpdir(), 'npi-rates-dedupe-test-'));
+    const deduper = new RowDeduper(tempRoot);
+    // 600,000 rows fill 5 chunks of 131,072: starting the fifth moves the first to the file.
+    const rows = 600_000;
+    deduper.startItem(7, rows);
+    for (let row = 0; row < rows; row++) deduper.admit(row + 1);
+    deduper.endItem();
+    const [folder] = readdirSync(tempRoot);
+    expect(statSync(join(tempRoot, folder, 'row-hashes.bin')).size).toBe(131_072 * 8);
+
+    deduper.startItem(7, 3);
+    expect(deduper.admit(1)).toBe(MADE_BY_EARLIER_ITEM); // in the chunk on disk
+    expect(deduper.admit(rows)).toBe(MADE_BY_EARLIER_ITEM); // in memory
+    expect(deduper.admit(rows + 1)).toBe(ADMITTED);
+    deduper.endItem();
+    deduper.close();
+    expect(readdirSync(tempRoot)).toEqual([]);
   });
 });
