@@ -247,16 +247,33 @@ export function next(start: i32): i32 {
     }
     takeBlockStrings();
     let outside = brackets;
+    // Brackets deeper than an element's members (inside prices, say) only nest: most brackets
+    // are those, and they are handled here, with the depth in a local, without a call.
+    let level = depth;
     while (outside != 0) {
       const i = p + <i32>ctz(outside);
-      const result = onBracket(i, <i32>load<u8>(DATA + <usize>i));
+      const byte = <i32>load<u8>(DATA + <usize>i);
+      outside &= outside - 1;
+      if ((byte >> 1) & 1) {
+        if (level >= 3 && level < MAX_DEPTH) {
+          store<u8>(STACK + <usize>level, byte);
+          level++;
+          continue;
+        }
+      } else if (level >= 3 && <i32>load<u8>(STACK + <usize>(level - 1)) + 2 == byte) {
+        level--;
+        continue;
+      }
+      depth = level;
+      const result = onBracket(i, byte);
+      level = depth;
       if (result != GO_ON) {
         // Every result lies on a bracket outside any string.
         leaveStrings();
         return result;
       }
-      outside &= outside - 1;
     }
+    depth = level;
     p += 64;
   }
   return NEED_MORE;
