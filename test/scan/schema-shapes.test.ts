@@ -168,6 +168,27 @@ describe('schema shapes', () => {
     ]);
   });
 
+  it('gives rows the item fields that come after the rates, and writes a row an item split in two repeats once', async () => {
+    const rates = (rate: number) => [{ provider_references: [1], negotiated_prices: [price(rate)] }];
+    const document = {
+      provider_references: [{ provider_group_id: 1, provider_groups: [group([A])] }],
+      in_network: [
+        // The code before the rates, the rest of the item after them.
+        { billing_code: '99213', negotiated_rates: rates(80), billing_code_type: 'CPT', description: 'Visit', name: 'N', negotiation_arrangement: 'ffs' },
+        // The same item again (a code split over two entries): its rate 80 row is the one above.
+        { billing_code_type: 'CPT', billing_code: '99213', description: 'Visit', name: 'N', negotiation_arrangement: 'ffs', negotiated_rates: [...rates(80), ...rates(81)] },
+        // Only the description differs: another row.
+        { negotiation_arrangement: 'ffs', negotiated_rates: rates(80), billing_code: '99213', billing_code_type: 'CPT', description: 'Visit, long', name: 'N' },
+      ],
+    };
+    const outcome = await scanBytes(encode(document), { npis: [A] }, { chunkSize: 7 });
+    expect(outcome.rows.map((row) => [row.billing_code_type, row.billing_code, row.billing_code_description, row.name, row.negotiation_arrangement, row.negotiated_rate, row.occurrences])).toEqual([
+      ['CPT', '99213', 'Visit', 'N', 'ffs', 80, 1],
+      ['CPT', '99213', 'Visit', 'N', 'ffs', 81, 1],
+      ['CPT', '99213', 'Visit, long', 'N', 'ffs', 80, 1],
+    ]);
+  });
+
   it('points a JSON error inside a matching rate at the faulty byte, and names where the rate starts', async () => {
     const text =
       '{"provider_references":[{"provider_group_id":1,"provider_groups":[{"npi":[1234567893],"tin":{"type":"ein","value":"1"}}]}],' +
