@@ -4,8 +4,9 @@ import { lineEnding, type ItemParts, type RowPiecesSink } from './row-lines.js';
 
 const INITIAL_BYTES = 256 * 1024;
 const INITIAL_ROWS = 1024;
-/** A buffer an unusually large item grew beyond this is let go once the item is done. */
+/** Buffers an unusually large item grew beyond these are let go once the item is done. */
 const KEPT_BYTES = 4 * 1024 * 1024;
+const KEPT_ROWS = 64 * 1024;
 /** Pieces shorter than this are copied in a loop: cheaper than a call into the runtime. */
 const SHORT_PIECE_BYTES = 24;
 
@@ -83,6 +84,7 @@ export class ItemRows implements RowPiecesSink {
     const block = keptCount === 0 ? undefined : { bytes: this.compose(item, keptCount), count: keptCount };
     this.clear();
     if (this.bytes.length > KEPT_BYTES) this.bytes = Buffer.allocUnsafe(INITIAL_BYTES);
+    if (this.hashes.length > KEPT_ROWS) this.allocateRows(INITIAL_ROWS);
     return block;
   }
 
@@ -123,13 +125,15 @@ export class ItemRows implements RowPiecesSink {
   }
 
   private growRows(): void {
-    const rows = this.hashes.length * 2;
-    const marks = new Int32Array(rows * 3);
-    marks.set(this.marks);
-    this.marks = marks;
-    const hashes = new Float64Array(rows);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
+    const { marks, hashes } = this;
+    this.allocateRows(hashes.length * 2);
+    this.marks.set(marks);
+    this.hashes.set(hashes);
+  }
+
+  private allocateRows(rows: number): void {
+    this.marks = new Int32Array(rows * 3);
+    this.hashes = new Float64Array(rows);
     this.kept = new Int32Array(rows);
     this.occurrences = new Int32Array(rows);
   }

@@ -12,6 +12,8 @@ const CHUNK_BYTES = CHUNK_HASHES * 8;
 /** Full chunks kept in memory (4 MiB, half a million rows); older ones go to a temporary file. */
 const CHUNKS_IN_MEMORY = 4;
 const INITIAL_ITEM_ROWS = 1024;
+/** The current item's tables an unusually large item grew beyond this many rows are let go after it. */
+const KEPT_ITEM_ROWS = 64 * 1024;
 
 /**
  * Remembers which rows a file has already produced, so each is written once with a count.
@@ -100,7 +102,19 @@ export class RowDeduper {
   endItem(): void {
     const count = this.admittedCount;
     for (let i = 0; i < count; i++) this.tableKeys[this.admittedSlots[i]] = 0;
-    if (count === 0) return;
+    if (count > 0) this.storeItem(count);
+    if (this.admittedHashes.length > KEPT_ITEM_ROWS) {
+      this.tableKeys = new Float64Array(INITIAL_ITEM_ROWS * 2);
+      this.tableValues = new Int32Array(INITIAL_ITEM_ROWS * 2);
+      this.admittedHashes = new Float64Array(INITIAL_ITEM_ROWS);
+      this.admittedSlots = new Int32Array(INITIAL_ITEM_ROWS);
+    }
+    this.admittedCount = 0;
+    this.readBack = undefined;
+  }
+
+  /** Stores the current item's `count` admitted row hashes, sorted, for later items with its pieces. */
+  private storeItem(count: number): void {
     let segments = this.earlierSegments;
     if (segments === undefined) {
       segments = [];
@@ -117,8 +131,6 @@ export class RowDeduper {
       this.lastChunkUsed += length;
       from += length;
     }
-    this.admittedCount = 0;
-    this.readBack = undefined;
   }
 
   /** Closes and deletes the temporary file. */
