@@ -249,19 +249,19 @@ export function next(start: i32): i32 {
     let outside = brackets;
     // Brackets deeper than an element's members (inside prices, say) only nest: most brackets
     // are those, and they are handled here, with the depth in a local, without a call.
+    // Opening and closing brackets come in no predictable order, so one branch takes both: an
+    // opening one is pushed (storing above the top is harmless for a closing one), a closing
+    // one must match the top, and the depth moves by one either way.
     let level = depth;
     while (outside != 0) {
       const i = p + <i32>ctz(outside);
       const byte = <i32>load<u8>(DATA + <usize>i);
       outside &= outside - 1;
-      if ((byte >> 1) & 1) {
-        if (level >= 3 && level < MAX_DEPTH) {
-          store<u8>(STACK + <usize>level, byte);
-          level++;
-          continue;
-        }
-      } else if (level >= 3 && <i32>load<u8>(STACK + <usize>(level - 1)) + 2 == byte) {
-        level--;
+      const isOpening = (byte >> 1) & 1;
+      const isMatchingClose = <i32>(<i32>load<u8>(STACK + <usize>(level - 1)) + 2 == byte);
+      if ((<i32>(level >= 3) & <i32>(level < MAX_DEPTH) & (isOpening | isMatchingClose)) != 0) {
+        store<u8>(STACK + <usize>level, byte);
+        level += (isOpening << 1) - 1;
         continue;
       }
       depth = level;
