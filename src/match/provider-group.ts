@@ -12,20 +12,33 @@ export interface MatchedGroup {
 }
 
 /**
- * NPIs as published: an array, a single number or string, strings with spaces. 0 is the
- * schema's placeholder for a TIN-level contract and is kept (a TIN search reports it).
+ * NPIs as published: an array, a single number or string, strings with spaces, several NPIs in
+ * one string ("1000000012, 1000000020"), arrays inside the array. 0 is the schema's placeholder
+ * for a TIN-level contract and is kept (a TIN search reports it).
  */
 export function readGroupNpis(group: Record<string, unknown>, warn: Warn): number[] {
   const npis: number[] = [];
-  for (const item of asArray(getField(group, 'npi', warn))) {
-    const text = asText(item)?.trim();
-    if (text === undefined || text === null) continue;
-    if (!/^\d{1,10}(\.0+)?$/.test(text)) {
-      warn(`npi value ${JSON.stringify(item)} is not a number; ignored`);
-      continue;
+  const read = (item: unknown): void => {
+    if (Array.isArray(item)) {
+      warn(`npi holds a list inside its list (${JSON.stringify(item).slice(0, 60)}); its NPIs are read`);
+      for (const inner of item) read(inner);
+      return;
     }
-    npis.push(Number(text));
-  }
+    const text = asText(item)?.trim();
+    if (text === undefined || text === null) return;
+    if (/^\d{1,10}(\.0+)?$/.test(text)) {
+      npis.push(Number(text));
+      return;
+    }
+    const parts = text.split(/[\s,;|]+/);
+    if (parts.length > 1 && parts.every((part) => /^\d{10}$/.test(part))) {
+      warn(`npi value ${JSON.stringify(item)} holds ${parts.length} NPIs in one string; each is read`);
+      for (const part of parts) npis.push(Number(part));
+      return;
+    }
+    warn(`npi value ${JSON.stringify(item)} is not a number; ignored`);
+  };
+  for (const item of asArray(getField(group, 'npi', warn))) read(item);
   return npis;
 }
 

@@ -11,12 +11,14 @@ export const FULL_STOP = 0x2e; // .
 export const DIGIT_0 = 0x30; // 0
 export const DIGIT_9 = 0x39; // 9
 export const COLON = 0x3a; // :
-export const LATIN_CAPITAL_E = 0x45; // E
+export const LATIN_CAPITAL_A = 0x41; // A
+export const LATIN_CAPITAL_I = 0x49; // I
+export const LATIN_CAPITAL_N = 0x4e; // N
+export const LATIN_CAPITAL_Z = 0x5a; // Z
 export const LEFT_SQUARE_BRACKET = 0x5b; // [
 export const REVERSE_SOLIDUS = 0x5c; // \
 export const RIGHT_SQUARE_BRACKET = 0x5d; // ]
 export const LATIN_SMALL_A = 0x61; // a
-export const LATIN_SMALL_E = 0x65; // e
 export const LATIN_SMALL_Z = 0x7a; // z
 export const LEFT_CURLY_BRACKET = 0x7b; // {
 export const RIGHT_CURLY_BRACKET = 0x7d; // }
@@ -31,21 +33,17 @@ export function isDigit(byte: number): boolean {
   return byte >= DIGIT_0 && byte <= DIGIT_9;
 }
 
-/** Bytes that may appear inside a JSON number. */
+/**
+ * Bytes that may appear inside a JSON number, and the letters of -Infinity, which Python writers
+ * put where a number goes (JSON.parse of a captured value then decides; see non-finite-json.ts).
+ */
 export function isNumberByte(byte: number): boolean {
-  return (
-    isDigit(byte) ||
-    byte === HYPHEN_MINUS ||
-    byte === PLUS_SIGN ||
-    byte === FULL_STOP ||
-    byte === LATIN_SMALL_E ||
-    byte === LATIN_CAPITAL_E
-  );
+  return isDigit(byte) || byte === HYPHEN_MINUS || byte === PLUS_SIGN || byte === FULL_STOP || isLiteralByte(byte);
 }
 
-/** Bytes of true / false / null. */
+/** Bytes of true / false / null, and of NaN and Infinity (see isNumberByte). */
 export function isLiteralByte(byte: number): boolean {
-  return byte >= LATIN_SMALL_A && byte <= LATIN_SMALL_Z;
+  return (byte >= LATIN_SMALL_A && byte <= LATIN_SMALL_Z) || (byte >= LATIN_CAPITAL_A && byte <= LATIN_CAPITAL_Z);
 }
 
 /** Printable form of a byte for error messages. */

@@ -14,6 +14,8 @@ import {
   isNumberByte,
   isWhitespace,
   HYPHEN_MINUS,
+  LATIN_CAPITAL_I,
+  LATIN_CAPITAL_N,
 } from './bytes.js';
 import { ScanError } from './scan-error.js';
 import { concatBytes } from '../shared/concat-bytes.js';
@@ -552,6 +554,8 @@ function valueKindOf(byte: number): ValueKind | undefined {
   if (byte === QUOTATION_MARK) return 'string';
   if (isDigit(byte) || byte === HYPHEN_MINUS) return 'number';
   if (byte === 0x74 || byte === 0x66 || byte === 0x6e) return 'literal'; // t, f, n
+  // NaN and Infinity: not JSON, but Python writers emit them (see non-finite-json.ts).
+  if (byte === LATIN_CAPITAL_N || byte === LATIN_CAPITAL_I) return 'literal';
   return undefined;
 }
 

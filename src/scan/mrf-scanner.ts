@@ -14,6 +14,7 @@ import type { RowDeduper } from '../match/row-dedupe.js';
 import { addRateRows, itemParts } from '../match/row-lines.js';
 import { isWantedCode, type SearchTarget } from '../match/search-target.js';
 import { formatPath } from './json-path.js';
+import { parseWithNonFiniteNumbers } from './non-finite-json.js';
 import type { PathSegment, ValueKind, ValueMode, WalkerHandler } from './json-walker.js';
 import { RatePrefilter, searchedDigitPatterns } from './rate-prefilter.js';
 import { RateElementFilter } from './kernel/rate-filter.js';
@@ -298,10 +299,16 @@ export class MrfScanner implements WalkerHandler {
     try {
       return JSON.parse(text);
     } catch (error) {
-      const message = (error as Error).message;
+      const lenient = parseWithNonFiniteNumbers(text, error);
+      if (lenient.ok) {
+        this.options.events.onWarning(
+          `${lenient.firstToken} in ${formatPath(path)} (from byte ${offset}) is not a JSON number (a Python or pandas writer's); read as null`,
+        );
+        return lenient.value;
+      }
       // JSON.parse names a position in characters: turned into bytes, it points at the fault itself.
-      const position = /at position (\d+)/.exec(message)?.[1];
-      const faultOffset = position === undefined ? offset : offset + new TextEncoder().encode(text.slice(0, Number(position))).length;
+      const { message, position } = lenient;
+      const faultOffset = position === undefined ? offset : offset + new TextEncoder().encode(text.slice(0, position)).length;
       throw new ScanError('NPI_RATES_BAD_JSON', {
         sourceName: this.options.sourceName,
         offset: faultOffset,

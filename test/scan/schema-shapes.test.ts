@@ -103,6 +103,55 @@ describe('schema shapes', () => {
     ]);
   });
 
+  it('reads several NPIs in one string and NPI lists nested in the list, referenced and inline, with a warning', async () => {
+    const document = {
+      provider_references: [{ provider_group_id: 1, provider_groups: [group(`${A}, ${B}`)] }],
+      in_network: [
+        {
+          billing_code: '99213',
+          negotiated_rates: [
+            { provider_references: [1], negotiated_prices: [price(10)] },
+            { provider_groups: [group([[C]], '11-1000003')], negotiated_prices: [price(20)] },
+          ],
+        },
+      ],
+    };
+    const result = await summary(document, { npis: [A, B, C] });
+    expect(result.rows).toEqual(['99213 1003000126 11-1000003 20', '99213 1234567893 11-1000001 10', '99213 1245319599 11-1000001 10']);
+    expect(result.warnings).toEqual([
+      `npi value "${A}, ${B}" holds 2 NPIs in one string; each is read`,
+      `npi holds a list inside its list ([${C}]); its NPIs are read`,
+    ]);
+  });
+
+  it("reads Python's NaN, Infinity and -Infinity as null with a warning instead of failing the file", async () => {
+    // What json.dumps writes for a float('nan') rate: not JSON, but real files carry it.
+    const text =
+      '{"version":NaN,"provider_references":[{"provider_group_id":1,"provider_groups":[' + JSON.stringify(group([A])) + ']}],' +
+      '"in_network":[{"billing_code":"99213","billing_code_type_version":-Infinity,"negotiated_rates":[' +
+      '{"provider_references":[1],"negotiated_prices":[{"negotiated_type":"negotiated","negotiated_rate":NaN,"expiration_date":"NaN"}]},' +
+      '{"provider_groups":[' + JSON.stringify(group([B], '11-1000002')) + '],"negotiated_prices":[{"negotiated_type":"negotiated","negotiated_rate":Infinity}]},' +
+      '{"provider_references":[1],"negotiated_prices":[{"negotiated_type":"negotiated","negotiated_rate":12.5}]}]}]}';
+    const result = await summary(text, { npis: [A, B] });
+    expect(result.rows).toEqual(['99213 1234567893 11-1000001 12.5', '99213 1234567893 11-1000001 null', '99213 1245319599 11-1000002 null']);
+    expect(result.warnings).toEqual([
+      "NaN in version (from byte 11) is not a JSON number (a Python or pandas writer's); read as null",
+      "-Infinity in in_network[0].billing_code_type_version (from byte 212) is not a JSON number (a Python or pandas writer's); read as null",
+      "NaN in in_network[0].negotiated_rates[0] (from byte 242) is not a JSON number (a Python or pandas writer's); read as null",
+      "Infinity in in_network[0].negotiated_rates[1] (from byte 371) is not a JSON number (a Python or pandas writer's); read as null",
+    ]);
+  });
+
+  it('still fails a value that is not JSON for another reason, at the faulty byte', async () => {
+    const text = '{"provider_references":[{"provider_group_id":1,"provider_groups":[' + JSON.stringify(group([A])) + ']}],' +
+      '"in_network":[{"billing_code":"1","negotiated_rates":[{"provider_references":[1],"negotiated_prices":[{"negotiated_rate":NaN,"x":1 2}]}]}]}';
+    const outcome = await scanBytes(encode(text), { npis: [A] }, { chunkSize: 7 });
+    // The '2' after "x":1 (263 bytes before it: text.slice(253, 263) is 'NaN,"x":1 ', checked by hand), past the NaN, which would be tolerated.
+    expect(text.indexOf('1 2') + 2).toBe(263);
+    expect(outcome.error?.message).toContain('at byte 263 ');
+    expect(outcome.error?.message).toContain('(with NaN read as null)');
+  });
+
   it('takes single objects where arrays belong: provider_references, in_network, negotiated_rates, provider_groups', async () => {
     const document = {
       provider_references: { provider_group_id: 1, provider_groups: group(A) },
