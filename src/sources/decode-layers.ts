@@ -2,6 +2,7 @@ import { NpiRatesError } from '../shared/errors.js';
 import { redactUrlsInText } from '../shared/redact-url.js';
 import { PeekableByteStream } from './byte-peek.js';
 import { gunzipLayer } from './gunzip-layer.js';
+import { inflateLayer } from './inflate-layer.js';
 import { GZIP_ID1, GZIP_ID2 } from './gzip-tail.js';
 import { MIB } from './source-options.js';
 
@@ -31,13 +32,18 @@ function firstSignificantByte(bytes: Uint8Array): number {
   return index < bytes.length ? index : -1;
 }
 
-export type ByteFormat = 'gzip' | 'zip' | 'json' | 'unknown';
+export type ByteFormat = 'gzip' | 'zip' | 'zlib' | 'json' | 'unknown';
 
 /** What the first bytes of a stream are, judged from the bytes alone (never names or headers). */
 export function sniffFormat(firstBytes: Uint8Array): ByteFormat {
   if (firstBytes[0] === GZIP_ID1 && firstBytes[1] === GZIP_ID2) return 'gzip';
   if (firstBytes[0] === LETTER_P && firstBytes[1] === LETTER_K) {
     if (startsWith(firstBytes, ZIP_LOCAL_HEADER, 2) || startsWith(firstBytes, ZIP_EMPTY_ARCHIVE, 2)) return 'zip';
+  }
+  // A zlib header: deflate with a window of up to 32 KiB, and a check that makes the two bytes a
+  // multiple of 31 ('x' never starts JSON).
+  if (firstBytes.length >= 2 && (firstBytes[0] & 0x8f) === 0x08 && firstBytes[0] >> 4 <= 7 && ((firstBytes[0] << 8) | firstBytes[1]) % 31 === 0) {
+    return 'zlib';
   }
   const index = firstSignificantByte(firstBytes);
   if (index < 0) return 'unknown';
@@ -58,11 +64,26 @@ function printableStart(bytes: Uint8Array, maxBytes = 80): string {
   return `"${redactUrlsInText(text)}${bytes.length > maxBytes ? '...' : ''}"`;
 }
 
+/** Compressions a publisher might use that Node has no decoder for; told by their magic bytes. */
+const OTHER_COMPRESSIONS = [
+  { name: 'bzip2', magic: [0x42, 0x5a, 0x68], tool: 'bunzip2 -k FILE' },
+  { name: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], tool: 'unxz -k FILE' },
+  { name: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd], tool: 'zstd -d FILE' },
+  { name: '7-Zip', magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], tool: '7z x FILE' },
+];
+
 function describeUnknownStart(bytes: Uint8Array): { what: string; hint: string } {
   const index = firstSignificantByte(bytes);
   const text = Buffer.from(bytes.subarray(0, 512)).toString('latin1').toLowerCase();
   if (bytes.length === 0) {
     return { what: 'it is empty', hint: 'there are no bytes to read: check the path or link, or download the file again' };
+  }
+  const compression = OTHER_COMPRESSIONS.find((format) => startsWith(bytes, format.magic));
+  if (compression) {
+    return {
+      what: `it is ${compression.name}-compressed, which npi-rates does not read (it reads gzip, zip and zlib)`,
+      hint: `decompress it first (${compression.tool}) and search the .json file, or gzip it`,
+    };
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return { what: 'it is UTF-16 text (MRF files are UTF-8)', hint: 'convert it to UTF-8 first' };
@@ -81,7 +102,7 @@ function describeUnknownStart(bytes: Uint8Array): { what: string; hint: string }
   }
   return {
     what: 'it starts with unexpected bytes',
-    hint: 'check that the link points at an in-network rate file (JSON, gzip or zip)',
+    hint: 'check that the link points at an in-network rate file (JSON, gzip, zip or zlib)',
   };
 }
 
@@ -91,7 +112,7 @@ function notJson(sourceName: string, head: Uint8Array, layers: string[]): NpiRat
   const firstBytes = printableStart(head);
   return new NpiRatesError(
     'NPI_RATES_NOT_JSON',
-    `${sourceName}: not JSON, gzip or zip${after}: ${what}; first bytes: ${firstBytes}`,
+    `${sourceName}: not JSON, gzip, zip or zlib${after}: ${what}; first bytes: ${firstBytes}`,
     { hint, details: { firstBytes, layers } },
   );
 }
@@ -120,9 +141,9 @@ export interface DecodeOptions {
 const MAX_LAYERS = 4;
 
 /**
- * The JSON bytes inside a raw stream, peeling gzip and zip layers as the bytes show them:
- * `1f 8b` is gunzipped (several members in a row are one stream), `PK\x03\x04` is unzipped, and
- * after each layer the bytes are sniffed again, so double gzip, or gzip bytes labelled with
+ * The JSON bytes inside a raw stream, peeling gzip, zip and zlib layers as the bytes show them:
+ * `1f 8b` is gunzipped (several members in a row are one stream), `PK\x03\x04` is unzipped, a
+ * zlib header (`78 9c` and the like) is inflated, and after each layer the bytes are sniffed again, so double gzip, or gzip bytes labelled with
  * `Content-Encoding: gzip`, decode the same as a plain .json.gz. A UTF-8 BOM is dropped; the
  * first significant byte must be `{` or `[`, else NPI_RATES_NOT_JSON names the source and shows
  * the first bytes.
@@ -137,7 +158,7 @@ export async function* decodeLayers(
   for (;;) {
     const head = await peekFormatHead(stream);
     const format = sniffFormat(head);
-    if ((format === 'gzip' || format === 'zip') && layers.length >= MAX_LAYERS) {
+    if ((format === 'gzip' || format === 'zip' || format === 'zlib') && layers.length >= MAX_LAYERS) {
       await stream.close();
       throw new NpiRatesError('NPI_RATES_TOO_MANY_LAYERS', `${sourceName}: more than ${MAX_LAYERS} nested compression layers (${layers.join(' + ')} + ...)`, {
         hint: 'this is not how rate files are published; check where the link came from',
@@ -147,6 +168,11 @@ export async function* decodeLayers(
       const layerName = layers.length === 0 ? 'gzip' : `inner gzip (layer ${layers.length + 1})`;
       stream = new PeekableByteStream(gunzipLayer(stream, sourceName, { layerName, onWarning: options.onWarning }));
       layers.push('gzip');
+      continue;
+    }
+    if (format === 'zlib') {
+      stream = new PeekableByteStream(inflateLayer(stream, sourceName));
+      layers.push('zlib');
       continue;
     }
     if (format === 'zip') {

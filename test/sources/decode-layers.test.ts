@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { NpiRatesError } from '../../src/shared/errors.js';
 import { decodeLayers, sniffFormat } from '../../src/sources/decode-layers.js';
@@ -20,6 +20,9 @@ describe('sniffFormat', () => {
   it('tells gzip, zip, JSON and anything else apart from the first bytes', () => {
     expect(sniffFormat(Uint8Array.of(0x1f, 0x8b, 0x08, 0x00))).toBe('gzip');
     expect(sniffFormat(Buffer.from('PK\x03\x04', 'latin1'))).toBe('zip');
+    expect(sniffFormat(Uint8Array.of(0x78, 0x9c))).toBe('zlib');
+    expect(sniffFormat(Uint8Array.of(0x78, 0xda))).toBe('zlib');
+    expect(sniffFormat(Uint8Array.of(0x78, 0x9d))).toBe('unknown'); // fails the header check
     expect(sniffFormat(Buffer.from('{"a":1}'))).toBe('json');
     expect(sniffFormat(Buffer.from(' \r\n\t['))).toBe('json');
     expect(sniffFormat(Buffer.from('\ufeff{', 'utf8'))).toBe('json');
@@ -97,7 +100,7 @@ describe('decodeLayers', () => {
     const error = await decodeError(page);
     expect(error.code).toBe('NPI_RATES_NOT_JSON');
     expect(error.message).toBe(
-      'rates.json.gz: not JSON, gzip or zip: it is an HTML page (often an error or login page served with status 200); ' +
+      'rates.json.gz: not JSON, gzip, zip or zlib: it is an HTML page (often an error or login page served with status 200); ' +
         'first bytes: "<!DOCTYPE html>\\n<html><head><title>Access Denied</title></head><body>Sorry</body..."',
     );
   });
@@ -105,14 +108,37 @@ describe('decodeLayers', () => {
   it('says what was found inside the gzip when the inside is not JSON', async () => {
     const error = await decodeError(gzipSync(Buffer.from('<Error><Code>AccessDenied</Code></Error>')));
     expect(error.message).toBe(
-      'rates.json.gz: not JSON, gzip or zip after gzip decompression: it is an XML document (often a storage service error such as AccessDenied); ' +
+      'rates.json.gz: not JSON, gzip, zip or zlib after gzip decompression: it is an XML document (often a storage service error such as AccessDenied); ' +
         'first bytes: "<Error><Code>AccessDenied</Code></Error>"',
     );
   });
 
+  it('inflates a zlib stream, also inside gzip', async () => {
+    const small = sampleMrfJson(5000);
+    expect((await collectBytes(decodeLayers(inPieces(deflateSync(small), 7), 'rates.json.zz'))).equals(small)).toBe(true);
+    expect((await collectBytes(decodeLayers(inPieces(gzipSync(deflateSync(small)), 1000), 'rates.json.gz'))).equals(small)).toBe(true);
+  });
+
+  it('fails a cut zlib stream with what was produced', async () => {
+    const error = await decodeError(deflateSync(json).subarray(0, 1000));
+    expect(error.code).toBe('NPI_RATES_BAD_GZIP');
+    expect(error.message).toMatch(/^rates\.json\.gz: zlib data ends early \(unexpected end of file\) after \d+ decompressed bytes; the file is incomplete$/);
+  });
+
+  it('names bzip2, xz, zstd and 7-Zip files and says how to decompress them', async () => {
+    const bzip2 = await decodeError(Buffer.from('BZh91AY&SY', 'latin1'));
+    expect(bzip2.message).toBe(
+      'rates.json.gz: not JSON, gzip, zip or zlib: it is bzip2-compressed, which npi-rates does not read (it reads gzip, zip and zlib); first bytes: "BZh91AY&SY"',
+    );
+    expect(bzip2.hint).toBe('decompress it first (bunzip2 -k FILE) and search the .json file, or gzip it');
+    expect((await decodeError(Uint8Array.of(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00))).message).toContain('it is xz-compressed');
+    expect((await decodeError(Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0x24))).message).toContain('it is zstd-compressed');
+    expect((await decodeError(Uint8Array.of(0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00))).message).toContain('it is 7-Zip-compressed');
+  });
+
   it('reports an empty file as empty', async () => {
     const error = await decodeError(new Uint8Array(0));
-    expect(error.message).toBe('rates.json.gz: not JSON, gzip or zip: it is empty; first bytes: ""');
+    expect(error.message).toBe('rates.json.gz: not JSON, gzip, zip or zlib: it is empty; first bytes: ""');
   });
 
   it('reports a truncated gzip with the compressed offset and the bytes produced so far', async () => {
