@@ -105,6 +105,14 @@ export class MrfScanner implements WalkerHandler {
     };
   }
 
+  /** provider_references entries met, matching or not. */
+  private referenceEntries = 0;
+
+  /** Rates refer to provider groups by id, and the file defines none: no such rate can match. */
+  get hasReferencesWithoutTable(): boolean {
+    return this.referenceEntries === 0 && (this.prefilter.sawReferencedRate || this.elementFilter?.sawReferences === true);
+  }
+
   /** After a full pass: must in_network be read again now that the references are known? */
   get needsReferencesPass(): boolean {
     const table = this.options.table;
@@ -146,6 +154,7 @@ export class MrfScanner implements WalkerHandler {
       return;
     }
     if (this.topKey === 'provider_references') {
+      this.referenceEntries++;
       if (this.prefilter.referenceMightMatch(bytes)) {
         this.options.table.addReference(this.parse(bytes, path, offset));
       }

@@ -83,6 +83,12 @@ async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentS
       { hint: 'is it a table of contents (use --toc-url) or an allowed-amounts file?' },
     );
   }
+  if (scanner.hasReferencesWithoutTable) {
+    events.onWarning(
+      'negotiated rates refer to provider groups by provider_references id, but the file defines no ' +
+        'provider_references, so those rates cannot be matched to any provider (are the references published in a separate file?)',
+    );
+  }
   let rowsFound = scanner.rowsFound;
   let decompressedBytes = walker.offset;
   const usedSecondPass = scanner.needsReferencesPass;

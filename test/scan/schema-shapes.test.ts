@@ -152,6 +152,25 @@ describe('schema shapes', () => {
     expect(outcome.error?.message).toContain('(with NaN read as null)');
   });
 
+  it('warns when rates refer to provider groups by id and the file defines none', async () => {
+    const rates = [{ provider_references: [1], negotiated_prices: [price(5)] }];
+    const warning =
+      'negotiated rates refer to provider groups by provider_references id, but the file defines no provider_references, ' +
+      'so those rates cannot be matched to any provider (are the references published in a separate file?)';
+    for (const document of [
+      { in_network: [{ billing_code: '1', negotiated_rates: rates }] },
+      { provider_references: [], in_network: [{ billing_code: '1', negotiated_rates: rates }] },
+      { in_network: [{ billing_code: '1', negotiated_rates: rates }], provider_references: [] },
+    ]) {
+      const result = await summary(document, { npis: [A] });
+      expect(result.rows).toEqual([]);
+      expect(result.warnings).toEqual([warning]);
+    }
+    // Inline groups only (v1) need no provider_references.
+    const inline = { in_network: [{ billing_code: '1', negotiated_rates: [{ provider_groups: [group([A])], negotiated_prices: [price(5)] }] }] };
+    expect(await summary(inline, { npis: [A] })).toMatchObject({ rows: ['1 1234567893 11-1000001 5'], warnings: [] });
+  });
+
   it('takes single objects where arrays belong: provider_references, in_network, negotiated_rates, provider_groups', async () => {
     const document = {
       provider_references: { provider_group_id: 1, provider_groups: group(A) },
