@@ -44,14 +44,44 @@ export function asNumber(value: unknown): number | null {
   return Number(cleaned);
 }
 
-/** A list of codes (service_code, billing_code_modifier): array, single value or missing. */
-export function asTextList(value: unknown): string[] {
+/** What separates the values of a list some files write as one string ("11,22", "1, 2"). */
+const LIST_SEPARATORS = /[\s,;|]+/;
+
+/**
+ * A list of codes (service_code, billing_code_modifier): array, single value or missing. A code
+ * holds no comma or space, so a single string like "11,22" is the list written as one string.
+ * Items of an array are kept as published.
+ */
+export function asTextList(value: unknown, warn?: Warn, name = 'code list'): string[] {
+  if (typeof value === 'string') {
+    const parts = value.split(LIST_SEPARATORS).filter((part) => part !== '');
+    if (parts.length > 1) warn?.(`${name} value ${JSON.stringify(value)} holds ${parts.length} values in one string; each is read`);
+    return parts;
+  }
   const list: string[] = [];
   for (const item of asArray(value)) {
     const text = asText(item);
     if (text !== null) list.push(text.trim());
   }
   return list;
+}
+
+/** Ids of a references list: as asIdKey, and a string of several ids ("1, 2") gives each. */
+export function asIdKeys(value: unknown, warn?: Warn, name = 'provider_references'): string[] {
+  const keys: string[] = [];
+  for (const item of asArray(value)) {
+    if (typeof item === 'string') {
+      const parts = item.trim().split(LIST_SEPARATORS);
+      if (parts.length > 1 && parts.every((part) => /^\d+$/.test(part))) {
+        warn?.(`${name} value ${JSON.stringify(item)} holds ${parts.length} ids in one string; each is read`);
+        for (const part of parts) keys.push(asIdKey(part)!);
+        continue;
+      }
+    }
+    const key = asIdKey(item);
+    if (key !== null) keys.push(key);
+  }
+  return keys;
 }
 
 /** An id (provider_group_id, a reference) as a string key: 11, "11" and " 11 " are one id. */

@@ -1,4 +1,4 @@
-import { asArray, asIdKey, getField, type Warn } from './loose-fields.js';
+import { asArray, asIdKeys, getField, type Warn } from './loose-fields.js';
 import { matchProviderGroup, type MatchedGroup } from './provider-group.js';
 import type { ReferenceTable } from './reference-table.js';
 import type { SearchTarget } from './search-target.js';
@@ -33,9 +33,7 @@ export function matchRateGroups(
 ): MatchedGroup[] {
   const matched: MatchedGroup[] = [];
   if (sources.useReferences) {
-    for (const reference of asArray(getField(rate, 'provider_references', warn))) {
-      const id = asIdKey(reference);
-      if (id === null) continue;
+    for (const id of asIdKeys(getField(rate, 'provider_references', warn), warn)) {
       const groups = table.lookup(id);
       if (groups) matched.push(...groups);
     }

@@ -117,12 +117,12 @@ function priceParts(price: JsonObject, warn: Warn): PriceParts {
     const problem = typeof rawRate === 'number' ? `${rawRate} is beyond the range of a number` : `${JSON.stringify(rawRate)} is not a number`;
     warn(`negotiated_rate ${problem}; reported as null`);
   }
-  const serviceCodes = asTextList(getField(price, 'service_code', warn));
+  const serviceCodes = asTextList(getField(price, 'service_code', warn), warn, 'service_code');
   const negotiatedType = asText(getField(price, 'negotiated_type', warn));
   const billingClass = asText(getField(price, 'billing_class', warn));
   const setting = asText(getField(price, 'setting', warn));
   const expirationDate = asText(getField(price, 'expiration_date', warn));
-  const modifiers = asTextList(getField(price, 'billing_code_modifier', warn));
+  const modifiers = asTextList(getField(price, 'billing_code_modifier', warn), warn, 'billing_code_modifier');
   const additionalInformation = asText(getField(price, 'additional_information', warn));
   // Each value as JSON, in line order; an absent optional field is ''. The keys around them are
   // the same in every row (the wildcard flag follows from service_code), so the price's share

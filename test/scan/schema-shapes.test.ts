@@ -124,6 +124,33 @@ describe('schema shapes', () => {
     ]);
   });
 
+  it('reads several reference ids, service codes or modifiers written in one string, with a warning', async () => {
+    const document = {
+      provider_references: [
+        { provider_group_id: 1, provider_groups: [group([A])] },
+        { provider_group_id: 2, provider_groups: [group([B], '11-1000002')] },
+      ],
+      in_network: [
+        {
+          billing_code: '99213',
+          negotiated_rates: [
+            { provider_references: '1, 2', negotiated_prices: [price(10, { service_code: '11,22', billing_code_modifier: '26 TC' })] },
+          ],
+        },
+      ],
+    };
+    const outcome = await scanBytes(encode(document), { npis: [A, B] }, { chunkSize: 5 });
+    expect(outcome.rows.map((row) => [row.npi, row.service_code, row.billing_code_modifier])).toEqual([
+      [A, ['11', '22'], ['26', 'TC']],
+      [B, ['11', '22'], ['26', 'TC']],
+    ]);
+    expect(outcome.warnings).toEqual([
+      'provider_references value "1, 2" holds 2 ids in one string; each is read',
+      'service_code value "11,22" holds 2 values in one string; each is read',
+      'billing_code_modifier value "26 TC" holds 2 values in one string; each is read',
+    ]);
+  });
+
   it("reads Python's NaN, Infinity and -Infinity as null with a warning instead of failing the file", async () => {
     // What json.dumps writes for a float('nan') rate: not JSON, but real files carry it.
     const text =
