@@ -198,6 +198,29 @@ describe('schema shapes', () => {
     expect(await summary(inline, { npis: [A] })).toMatchObject({ rows: ['1 1234567893 11-1000001 5'], warnings: [] });
   });
 
+  it('warns when provider_references is repeated after in_network, and reads both when they come first', async () => {
+    const references = (id: number, tin: string) => JSON.stringify([{ provider_group_id: id, provider_groups: [group([A], tin)] }]);
+    const items = (code: string, ids: number[], rate: number) =>
+      JSON.stringify([{ billing_code: code, negotiated_rates: [{ provider_references: ids, negotiated_prices: [price(rate)] }] }]);
+    const later = await summary(
+      `{"provider_references":${references(1, '11-1000001')},"in_network":${items('1', [1, 2], 5)},` +
+        `"provider_references":${references(2, '11-1000002')},"in_network":${items('2', [2], 6)}}`,
+      { npis: [A] },
+    );
+    // Group 2 is defined after the item that refers to it: that row is the one missing, and said so.
+    expect(later.rows).toEqual(['1 1234567893 11-1000001 5', '2 1234567893 11-1000002 6']);
+    expect(later.warnings).toEqual([
+      'provider_references appears again after in_network (the key is repeated): rates read before it that refer ' +
+        'to its provider groups are not matched, so rows may be missing',
+    ]);
+    const first = await summary(
+      `{"provider_references":${references(1, '11-1000001')},"provider_references":${references(2, '11-1000002')},` +
+        `"in_network":${items('1', [1, 2], 5)},"in_network":${items('2', [2], 6)}}`,
+      { npis: [A] },
+    );
+    expect(first).toMatchObject({ rows: ['1 1234567893 11-1000001 5', '1 1234567893 11-1000002 5', '2 1234567893 11-1000002 6'], warnings: [] });
+  });
+
   it('takes single objects where arrays belong: provider_references, in_network, negotiated_rates, provider_groups', async () => {
     const document = {
       provider_references: { provider_group_id: 1, provider_groups: group(A) },
