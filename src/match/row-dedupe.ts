@@ -1,6 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { SpillFile } from './spill-file.js';
 
 /** What RowDeduper.admit says of a row: new, or made before by an earlier item (else: the index of its first copy in this item). */
 export const ADMITTED = -1;
@@ -37,8 +35,7 @@ export class RowDeduper {
   /** undefined: the chunk is in the temporary file, at its index times CHUNK_BYTES. */
   private readonly chunks: Array<Float64Array | undefined> = [];
   private chunksInMemory = 0;
-  private spill: { directory: string; fd: number } | undefined;
-  private cannotSpill = false;
+  private readonly spill: SpillFile;
   /** The current item's earlier rows that were in the temporary file, read back at startItem. */
   private readBack: Map<number, Float64Array> | undefined;
   private lastChunkUsed = CHUNK_HASHES;
@@ -55,7 +52,9 @@ export class RowDeduper {
   private admittedSlots = new Int32Array(INITIAL_ITEM_ROWS);
   private admittedCount = 0;
 
-  constructor(private readonly tempRoot: string = tmpdir()) {}
+  constructor(tempRoot?: string) {
+    this.spill = new SpillFile('row-hashes.bin', tempRoot);
+  }
 
   /** Starts the rows of an item whose own pieces hash to `itemHash`; at most `rows` will be offered. */
   startItem(itemHash: number, rows: number): void {
@@ -135,10 +134,7 @@ export class RowDeduper {
 
   /** Closes and deletes the temporary file. */
   close(): void {
-    if (this.spill === undefined) return;
-    closeSync(this.spill.fd);
-    rmSync(this.spill.directory, { recursive: true, force: true });
-    this.spill = undefined;
+    this.spill.close();
   }
 
   private startChunk(): void {
@@ -149,21 +145,11 @@ export class RowDeduper {
   }
 
   private spillOldestChunk(): void {
-    if (this.cannotSpill) return;
-    try {
-      if (this.spill === undefined) {
-        const directory = mkdtempSync(join(this.tempRoot, 'npi-rates-rows-'));
-        this.spill = { directory, fd: openSync(join(directory, 'row-hashes.bin'), 'w+') };
-      }
-      const index = this.chunks.findIndex((chunk) => chunk !== undefined);
-      const chunk = this.chunks[index]!;
-      writeSync(this.spill.fd, chunk, 0, CHUNK_BYTES, index * CHUNK_BYTES);
-      this.chunks[index] = undefined;
-      this.chunksInMemory--;
-    } catch {
-      // A full or read-only temporary folder: the rows are still told apart, with more memory.
-      this.cannotSpill = true;
-    }
+    const index = this.chunks.findIndex((chunk) => chunk !== undefined);
+    // Without a temporary file the rows are still told apart, with more memory.
+    if (!this.spill.write(this.chunks[index]!, index * CHUNK_BYTES)) return;
+    this.chunks[index] = undefined;
+    this.chunksInMemory--;
   }
 
   private readBackChunks(segments: number[]): Map<number, Float64Array> | undefined {
@@ -172,7 +158,7 @@ export class RowDeduper {
       const index = segments[s];
       if (this.chunks[index] !== undefined || read?.has(index)) continue;
       const chunk = new Float64Array(CHUNK_HASHES);
-      readSync(this.spill!.fd, chunk, 0, CHUNK_BYTES, index * CHUNK_BYTES);
+      this.spill.read(chunk, index * CHUNK_BYTES);
       (read ??= new Map()).set(index, chunk);
     }
     return read;

@@ -11,7 +11,8 @@ import {
 import type { ReferenceTable } from '../match/reference-table.js';
 import { ItemRows } from '../match/item-rows.js';
 import type { RowDeduper } from '../match/row-dedupe.js';
-import { addRateRows, itemParts } from '../match/row-lines.js';
+import type { SpillFile } from '../match/spill-file.js';
+import { addRateRows, itemParts, type ItemParts } from '../match/row-lines.js';
 import { isWantedCode, type SearchTarget } from '../match/search-target.js';
 import { formatPath } from './json-path.js';
 import { parseWithNonFiniteNumbers } from './non-finite-json.js';
@@ -47,6 +48,8 @@ export interface MrfScannerOptions {
   events: MrfScanEvents;
   /** Shared between the passes of one file, so no row is written twice. */
   deduper: RowDeduper;
+  /** Where the rows of a very large item wait until it ends; without it they stay in memory. */
+  rowsSpill?: SpillFile;
   /**
    * Read negotiated_rates with the WebAssembly element filter where the runtime has it (false:
    * every rate goes through the JavaScript prefilter, as a cross-check in tests). @default true
@@ -85,6 +88,8 @@ export class MrfScanner implements WalkerHandler {
   /** Matched rates of an item whose billing code is not known yet (it comes after the rates). */
   private pendingRates: Array<{ rate: Record<string, unknown>; groups: MatchedGroup[] }> = [];
   private readonly itemRows: ItemRows;
+  /** The parts of an item whose rows are being handed over (see emitFinishedRows). */
+  private finishing: ItemParts | undefined;
   private isLayoutKnown = false;
   /** True when in_network was met before provider_references. */
   isInNetworkFirst = false;
@@ -97,7 +102,7 @@ export class MrfScanner implements WalkerHandler {
   constructor(options: MrfScannerOptions) {
     this.options = options;
     this.prefilter = new RatePrefilter(options.target);
-    this.itemRows = new ItemRows(options.deduper);
+    this.itemRows = new ItemRows(options.deduper, options.rowsSpill);
     this.elementFilter = options.useElementFilter === false ? undefined : RateElementFilter.create(searchedDigitPatterns(options.target));
     this.sources = {
       useReferences: true,
@@ -173,6 +178,8 @@ export class MrfScanner implements WalkerHandler {
       return this.options.table.hasPendingFetches ? 'pause' : undefined;
     }
     if (this.topKey === 'in_network' && path.length === this.itemDepth) {
+      // Normally done during the pause after the last item; the rows must be out before the next.
+      while (!this.emitFinishedRows());
       this.header = emptyItemHeader();
       this.pendingRates = [];
       this.itemRows.clear();
@@ -184,7 +191,7 @@ export class MrfScanner implements WalkerHandler {
     let pause = false;
     if (path.length === this.itemDepth) {
       this.finishItem();
-      pause = this.options.events.isRowsFull?.() === true;
+      pause = this.finishing !== undefined || this.options.events.isRowsFull?.() === true;
     }
     if (path.length === 1 && this.options.pass === 'references-only') {
       // Pausing lets the walk end here (see hasReadAllItNeeds).
@@ -284,8 +291,9 @@ export class MrfScanner implements WalkerHandler {
     if (!isObject(rate)) return;
     const groups = matchRateGroups(rate, table, target, this.sources, events.onWarning);
     if (groups.length === 0) return;
-    // A billing code read before the rates was checked against --code when they began.
-    if (this.header.billing_code !== null) addRateRows(rate, groups, events.onWarning, this.itemRows);
+    // A billing code read before the rates was checked against --code when they began. Rows do
+    // not depend on the item's fields, so without --code they are made now whatever comes later.
+    if (this.header.billing_code !== null || target.codes.size === 0) addRateRows(rate, groups, events.onWarning, this.itemRows);
     else this.pendingRates.push({ rate, groups });
   }
 
@@ -303,12 +311,30 @@ export class MrfScanner implements WalkerHandler {
       rows.clear();
       return;
     }
-    const { sourceName, events } = this.options;
-    for (const { rate, groups } of pending) addRateRows(rate, groups, events.onWarning, rows);
-    const block = rows.finish(itemParts(sourceName, this.header));
-    if (block === undefined) return;
-    this.rowsFound += block.count;
-    events.onRows(block);
+    for (const { rate, groups } of pending) addRateRows(rate, groups, this.options.events.onWarning, rows);
+    this.finishing = itemParts(this.options.sourceName, this.header);
+    this.emitFinishedRows();
+  }
+
+  /**
+   * Hands the finished item's rows to onRows a block at a time, and stops while the writer is
+   * full (an item of millions of rows comes in several blocks). True once all are handed over;
+   * else the scan pauses and calls it again when the writer has caught up.
+   */
+  emitFinishedRows(): boolean {
+    const item = this.finishing;
+    if (item === undefined) return true;
+    const { events } = this.options;
+    for (;;) {
+      const block = this.itemRows.finishNext(item);
+      if (block === undefined) {
+        this.finishing = undefined;
+        return true;
+      }
+      this.rowsFound += block.count;
+      events.onRows(block);
+      if (events.isRowsFull?.() === true) return false;
+    }
   }
 
   private parse(bytes: Uint8Array, path: readonly PathSegment[], offset: number): unknown {

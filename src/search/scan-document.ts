@@ -1,6 +1,7 @@
 import { NpiRatesError } from '../shared/errors.js';
 import { ReferenceTable, type RemoteFetcher } from '../match/reference-table.js';
 import { RowDeduper } from '../match/row-dedupe.js';
+import { SpillFile } from '../match/spill-file.js';
 import type { SearchTarget } from '../match/search-target.js';
 import { JsonWalker, walkChunks } from '../scan/json-walker.js';
 import { MrfScanner, type ScanPass } from '../scan/mrf-scanner.js';
@@ -54,27 +55,35 @@ export async function scanDocument(
   options: DocumentScanOptions,
 ): Promise<DocumentScanResult> {
   const deduper = new RowDeduper(options.tempDir);
+  const rowsSpill = new SpillFile('item-rows.bin', options.tempDir);
   try {
-    return await scanPasses(decoded, options, deduper);
+    return await scanPasses(decoded, options, { deduper, rowsSpill });
   } finally {
     deduper.close();
+    rowsSpill.close();
   }
 }
 
-async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentScanOptions, deduper: RowDeduper): Promise<DocumentScanResult> {
+/** What both passes over a file share: which rows were written, and where a large item's rows wait. */
+interface RowStores {
+  deduper: RowDeduper;
+  rowsSpill: SpillFile;
+}
+
+async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentScanOptions, stores: RowStores): Promise<DocumentScanResult> {
   const { sourceName, target, events } = options;
   const table = new ReferenceTable(target, options.fetchRemote, events.onWarning);
   const scanner = new MrfScanner({
     sourceName,
     target,
     table,
-    deduper,
+    ...stores,
     pass: 'full',
     useElementFilter: options.useElementFilter,
     events: { ...events, isRowsFull: () => options.rowsBackpressure?.isFull() ?? false },
   });
   const walker = new JsonWalker(scanner, sourceName);
-  await walkChunks(walker, decoded, () => waitForPause(table, options));
+  await walkChunks(walker, decoded, () => waitForPause(scanner, table, options));
   await table.settle();
   if (!scanner.hasSeenInNetwork) {
     throw new NpiRatesError(
@@ -97,7 +106,7 @@ async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentS
       `${sourceName}: in_network comes before provider_references; ` +
         `re-scanning in_network from ${options.reopenedFrom ?? 'a temporary copy of the compressed file'}`,
     );
-    const second = await runPass(await options.reopen(), options, table, deduper, 'references-only');
+    const second = await runPass(await options.reopen(), options, table, stores, 'references-only');
     rowsFound += second.rowsFound;
     decompressedBytes += second.decompressedBytes;
   }
@@ -108,14 +117,14 @@ async function runPass(
   decoded: AsyncIterable<Uint8Array>,
   options: DocumentScanOptions,
   table: ReferenceTable,
-  deduper: RowDeduper,
+  stores: RowStores,
   pass: ScanPass,
 ): Promise<{ rowsFound: number; decompressedBytes: number }> {
   const scanner = new MrfScanner({
     sourceName: options.sourceName,
     target: options.target,
     table,
-    deduper,
+    ...stores,
     pass,
     useElementFilter: options.useElementFilter,
     // Metadata and layout were reported by the first pass.
@@ -128,12 +137,16 @@ async function runPass(
   });
   const walker = new JsonWalker(scanner, options.sourceName);
   // The first pass checked the whole document; this one stops where in_network ends.
-  await walkChunks(walker, decoded, () => waitForPause(table, options), () => scanner.hasReadAllItNeeds);
+  await walkChunks(walker, decoded, () => waitForPause(scanner, table, options), () => scanner.hasReadAllItNeeds);
   return { rowsFound: scanner.rowsFound, decompressedBytes: walker.offset };
 }
 
-/** What a paused scan waits for: remote reference files, and the writer catching up on rows. */
-async function waitForPause(table: ReferenceTable, options: DocumentScanOptions): Promise<void> {
+/**
+ * What a paused scan waits for: remote reference files, and the writer catching up on rows,
+ * between the blocks of a large item's rows.
+ */
+async function waitForPause(scanner: MrfScanner, table: ReferenceTable, options: DocumentScanOptions): Promise<void> {
   await table.settle();
   await options.rowsBackpressure?.drained();
+  while (!scanner.emitFinishedRows()) await options.rowsBackpressure?.drained();
 }

@@ -6,7 +6,8 @@ import type { MatchedGroup } from '../../src/match/provider-group.js';
 import type { ItemHeader } from '../../src/match/rate-matcher.js';
 import { ItemRows } from '../../src/match/item-rows.js';
 import { ADMITTED, MADE_BY_EARLIER_ITEM, RowDeduper } from '../../src/match/row-dedupe.js';
-import { addRateRows, itemParts } from '../../src/match/row-lines.js';
+import { addRateRows, itemParts, type ItemParts } from '../../src/match/row-lines.js';
+import { SpillFile } from '../../src/match/spill-file.js';
 import type { RateRow } from '../../src/search/rate-row.js';
 
 const fullHeader: ItemHeader = {
@@ -65,13 +66,22 @@ function expectedRow(header: ItemHeader, group: MatchedGroup, npi: number, price
   };
 }
 
+/** Every line of a finished item, checking each block's count against its lines. */
+function finishedLines(rows: ItemRows, item: ItemParts): string[] {
+  const lines: string[] = [];
+  for (let block = rows.finishNext(item); block !== undefined; block = rows.finishNext(item)) {
+    const blockLines = Buffer.from(block.bytes).toString('utf8').split('\n').slice(0, -1);
+    expect(blockLines).toHaveLength(block.count);
+    lines.push(...blockLines);
+  }
+  return lines;
+}
+
 function linesOf(header: ItemHeader, groups: MatchedGroup[], prices: unknown[]): { lines: string[]; warnings: string[] } {
   const warnings: string[] = [];
   const rows = new ItemRows(new RowDeduper());
   addRateRows({ negotiated_prices: prices }, groups, (message) => warnings.push(message), rows);
-  const block = rows.finish(itemParts('plan "a".json', header));
-  const lines = block === undefined ? [] : Buffer.from(block.bytes).toString('utf8').split('\n').slice(0, -1);
-  return { lines, warnings };
+  return { lines: finishedLines(rows, itemParts('plan "a".json', header)), warnings };
 }
 
 describe('addRateRows', () => {
@@ -118,11 +128,7 @@ describe('ItemRows', () => {
   function itemRows(deduper: RowDeduper, header: ItemHeader, prices: unknown[]): string[] {
     const rows = new ItemRows(deduper);
     addRateRows({ negotiated_prices: prices }, [bareGroup], () => {}, rows);
-    const block = rows.finish(itemParts('f.json', header));
-    if (block === undefined) return [];
-    const lines = Buffer.from(block.bytes).toString('utf8').split('\n').slice(0, -1);
-    expect(lines).toHaveLength(block.count);
-    return lines;
+    return finishedLines(rows, itemParts('f.json', header));
   }
 
   it('keeps a row an item repeats once, counting it in occurrences', () => {
@@ -137,6 +143,39 @@ describe('ItemRows', () => {
     expect(itemRows(deduper, fullHeader, [fullPrice])).toHaveLength(1);
     expect(itemRows(deduper, fullHeader, [fullPrice, fullPrice, barePrice])).toHaveLength(1);
     expect(itemRows(deduper, bareHeader, [fullPrice])).toHaveLength(1);
+  });
+});
+
+describe('ItemRows of a very large item', () => {
+  it('moves rows past 8 MiB to a temporary file, writes the same lines from it, and deletes it on close', () => {
+    const tempRoot = mkdtempSync(join(tmpdir(), 'item-rows-test-'));
+    const spill = new SpillFile('item-rows.bin', tempRoot);
+    const rows = new ItemRows(new RowDeduper(), spill);
+    const inMemory = new ItemRows(new RowDeduper());
+    // 60,000 different prices make over 8 MiB of row pieces: the first 8 MiB go to the file as one
+    // run. The last price repeats within the rows still in memory, the first across the two runs.
+    const prices: unknown[] = Array.from({ length: 60_000 }, (_, i) => ({ ...fullPrice, negotiated_rate: i }));
+    prices.push(prices[59_999], prices[0]);
+    addRateRows({ negotiated_prices: prices }, [bareGroup], () => {}, rows);
+    addRateRows({ negotiated_prices: prices }, [bareGroup], () => {}, inMemory);
+    const [folder] = readdirSync(tempRoot);
+    expect(folder).toMatch(/^npi-rates-rows-/);
+    expect(statSync(join(tempRoot, folder, 'item-rows.bin')).size).toBeGreaterThan(8_000_000);
+
+    const lines = finishedLines(rows, itemParts('f.json', fullHeader));
+    const expected = finishedLines(inMemory, itemParts('f.json', fullHeader));
+    expect(lines).toHaveLength(60_000);
+    expect(expected).toHaveLength(60_000);
+    const rates = lines.map((line) => JSON.parse(line) as RateRow);
+    expect(rates.map((row) => row.negotiated_rate)).toEqual(Array.from({ length: 60_000 }, (_, i) => i));
+    expect(rates[59_999].occurrences).toBe(2);
+    // The documented limit: a repeat in a later run is dropped, not counted.
+    expect(rates[0].occurrences).toBe(1);
+    expect((JSON.parse(expected[0]) as RateRow).occurrences).toBe(2);
+    expect(lines.slice(1)).toEqual(expected.slice(1));
+
+    spill.close();
+    expect(readdirSync(tempRoot)).toEqual([]);
   });
 });
 
