@@ -1,4 +1,4 @@
-import { chmodSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -335,10 +335,15 @@ describe('search: bad input and arguments', () => {
   it('fails a JSON document without in_network (a table of contents given to --url) with a hint', async () => {
     const toc = join(workDir, 'toc.json');
     writeFileSync(toc, '{"reporting_entity_name": "x", "reporting_structure": []}');
-    const run = await runCli(['search', '--npi', '1234567893', '--url', toc, '-o', '-', '--no-progress', '--no-lookup']);
+    // The journal of a search to standard output goes to the temporary folder; a failed file
+    // keeps a file output's journal for --resume, but standard output cannot be resumed.
+    const tempDir = join(workDir, 'temp-for-stdout');
+    mkdirSync(tempDir);
+    const run = await runCli(['search', '--npi', '1234567893', '--url', toc, '-o', '-', '--no-progress', '--no-lookup'], { env: { TMPDIR: tempDir } });
     expect(run.code).toBe(1);
     const output = JSON.parse(run.stdout) as SearchOutput;
     expect(output.errors[0].message).toBe(`${toc}: no in_network array in this JSON document, so it holds no negotiated rates (is it a table of contents (use --toc-url) or an allowed-amounts file?)`);
+    expect(readdirSync(tempDir)).toEqual([]);
   });
 
   it('searches one file once however its location is spelled', async () => {

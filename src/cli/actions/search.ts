@@ -151,8 +151,9 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
     await rm(localOutput, { force: true });
   }
   const hasProblems = summary.failedFiles > 0 || summary.incompleteFiles > 0 || run.unfinished.length > 0;
-  // The journal is what --resume needs; once everything succeeded it has served its purpose.
-  if (!hasProblems && !run.interrupted) await rm(journalPath, { force: true });
+  // The journal is what --resume needs; once everything succeeded it has served its purpose. A
+  // search to standard output cannot be resumed (see --resume), so its journal always goes.
+  if (outputPath === '-' || (!hasProblems && !run.interrupted)) await rm(journalPath, { force: true });
 
   for (const failure of summary.problems) io.err.write(`${failure}\n`);
   if (registryHeader) {
