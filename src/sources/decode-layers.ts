@@ -72,6 +72,10 @@ const OTHER_COMPRESSIONS = [
   { name: '7-Zip', magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], tool: '7z x FILE' },
 ];
 
+/** A tar header is 512 bytes and holds "ustar" at byte 257 (POSIX and GNU formats). */
+const TAR_HEADER_BYTES = 512;
+const TAR_MAGIC = [0x75, 0x73, 0x74, 0x61, 0x72];
+
 function describeUnknownStart(bytes: Uint8Array): { what: string; hint: string } {
   const index = firstSignificantByte(bytes);
   const text = Buffer.from(bytes.subarray(0, 512)).toString('latin1').toLowerCase();
@@ -83,6 +87,13 @@ function describeUnknownStart(bytes: Uint8Array): { what: string; hint: string }
     return {
       what: `it is ${compression.name}-compressed, which npi-rates does not read (it reads gzip, zip and zlib)`,
       hint: `decompress it first (${compression.tool}) and search the .json file, or gzip it`,
+    };
+  }
+  if (startsWith(bytes, TAR_MAGIC, 257)) {
+    const name = Buffer.from(bytes.subarray(0, 100)).toString('latin1').replace(/\0.*$/s, '');
+    return {
+      what: `it is a tar archive (its first member is ${JSON.stringify(name)}), which npi-rates does not unpack`,
+      hint: 'extract it (tar -xf FILE) and search the .json file inside',
     };
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
@@ -185,7 +196,9 @@ export async function* decodeLayers(
       yield* stream;
       return;
     }
+    // Enough of the front to recognise a tar header, which names itself at byte 257.
+    const front = head.length >= TAR_HEADER_BYTES ? head : await stream.peek(TAR_HEADER_BYTES).catch(() => head);
     await stream.close();
-    throw notJson(sourceName, head, layers);
+    throw notJson(sourceName, front, layers);
   }
 }

@@ -136,6 +136,18 @@ describe('decodeLayers', () => {
     expect((await decodeError(Uint8Array.of(0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00))).message).toContain('it is 7-Zip-compressed');
   });
 
+  it('names a tar archive inside gzip and its first member', async () => {
+    const header = Buffer.alloc(512);
+    header.write('in-network.json', 0, 'latin1');
+    header.write('ustar\u000000', 257, 'latin1');
+    const tar = Buffer.concat([header, Buffer.from('{"in_network":[]}'), Buffer.alloc(1024 - 17)]);
+    const error = await decodeError(gzipSync(tar));
+    expect(error.message).toMatch(
+      /^rates\.json\.gz: not JSON, gzip, zip or zlib after gzip decompression: it is a tar archive \(its first member is "in-network\.json"\), which npi-rates does not unpack; first bytes: "in-network\.json\\x00/,
+    );
+    expect(error.hint).toBe('extract it (tar -xf FILE) and search the .json file inside');
+  });
+
   it('reports an empty file as empty', async () => {
     const error = await decodeError(new Uint8Array(0));
     expect(error.message).toBe('rates.json.gz: not JSON, gzip, zip or zlib: it is empty; first bytes: ""');
