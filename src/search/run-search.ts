@@ -2,6 +2,7 @@ import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SearchTarget } from '../match/search-target.js';
 import type { SourceOptions } from '../sources/open-source.js';
+import { NpiRatesError } from '../shared/errors.js';
 import { redactUrl } from '../shared/redact-url.js';
 import type { FileJob, MainMessage, WorkerMessage } from './file-worker-protocol.js';
 import { Journal, type FileRecord } from './journal.js';
@@ -63,14 +64,24 @@ export async function runSearch(options: SearchRunOptions): Promise<SearchRunRes
   const done = new Set<string>();
   let nextIndex = 0;
   let appendChain: Promise<void> = Promise.resolve();
+  // A journal that cannot be written (a full disk) stops the search: what it found after that
+  // would be lost. The failure is reported once everything has stopped.
+  let writeFailure: unknown;
+  const stopOnWriteFailure = new AbortController();
+  const signal = options.signal === undefined ? stopOnWriteFailure.signal : AbortSignal.any([options.signal, stopOnWriteFailure.signal]);
   // Journal writes are chained so records from parallel files never interleave mid-line.
   const append = (write: () => Promise<void>) => {
-    appendChain = appendChain.then(write);
+    appendChain = appendChain
+      .then(() => (writeFailure === undefined ? write() : undefined))
+      .catch((error: unknown) => {
+        writeFailure ??= error;
+        stopOnWriteFailure.abort();
+      });
     return appendChain;
   };
 
   const runNext = async (): Promise<void> => {
-    while (nextIndex < queue.length && !options.signal?.aborted) {
+    while (nextIndex < queue.length && !signal.aborted) {
       const index = nextIndex++;
       const location = queue[index];
       const displayName = redactUrl(location);
@@ -84,13 +95,13 @@ export async function runSearch(options: SearchRunOptions): Promise<SearchRunRes
         sourceOptions: options.sourceOptions,
         tempDir: options.tempDir,
       };
-      const result = await searchOneFile(job, options, remoteCache, {
+      const result = await searchOneFile(job, { ...options, signal }, remoteCache, {
         onRows: (rows) => append(() => journal.appendRows(rows)),
         onWarning: (message) => warnings.add(message),
         onLog: (message) => options.events?.onLog?.(message),
         onProgress: (progress) => options.events?.onFileProgress?.(displayName, progress),
       });
-      if (options.signal?.aborted && result.error) break;
+      if (signal.aborted && result.error) break;
       const record: FileRecord = {
         kind: 'file',
         source_file: displayName,
@@ -109,7 +120,10 @@ export async function runSearch(options: SearchRunOptions): Promise<SearchRunRes
   const workerCount = Math.max(1, Math.min(options.workers, queue.length));
   await Promise.all(Array.from({ length: workerCount }, runNext));
   await appendChain;
-  await journal.close();
+  await journal.close().catch((error: unknown) => {
+    writeFailure ??= error;
+  });
+  if (writeFailure !== undefined) throw journalWriteFailed(options.journalPath, writeFailure);
   const unfinished = [...started]
     .filter((name) => !done.has(name))
     .map((name) => ({
@@ -118,6 +132,18 @@ export async function runSearch(options: SearchRunOptions): Promise<SearchRunRes
       code: 'NPI_RATES_INTERRUPTED',
     }));
   return { resumedFiles: [...finished], unfinished, interrupted: options.signal?.aborted ?? false, files: journal.files };
+}
+
+function journalWriteFailed(path: string, error: unknown): NpiRatesError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'ENOSPC' ? 'the disk is full' : (error as Error).message;
+  return new NpiRatesError('NPI_RATES_WRITE_FAILED', `cannot write the results journal ${path}: ${reason}; the search was stopped`, {
+    hint:
+      code === 'ENOSPC'
+        ? 'free space on that disk (or choose an -o on another one), then run the same command with --resume: finished files are not searched again'
+        : 'make sure the output folder can be written, then run the same command with --resume',
+    cause: error,
+  });
 }
 
 interface FileCallbacks {

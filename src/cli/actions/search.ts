@@ -13,7 +13,7 @@ import { readUrlList } from '../../search/url-list.js';
 import { signedUrlExpiry } from '../../sources/open-source.js';
 import { MAX_CONNECTIONS } from '../../sources/source-options.js';
 import { formatFromPath, parseOutputFormat, type OutputFormat } from '../../writers/output-format.js';
-import { EXIT_FILES_FAILED, EXIT_INTERRUPTED, EXIT_OK, usageError } from '../../shared/errors.js';
+import { EXIT_FILES_FAILED, EXIT_INTERRUPTED, EXIT_OK, NpiRatesError, usageError } from '../../shared/errors.js';
 import { redactUrl, setKeepUrlQuery } from '../../shared/redact-url.js';
 
 /** What `npi-rates search` was given, as commander parses it (see commands/search.ts). */
@@ -144,6 +144,10 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
     },
     unfinishedErrors: run.unfinished,
     runWarnings: npiWarnings.map((message) => ({ source_file: '', message })),
+  }).catch(async (error: unknown) => {
+    // Standard output cannot be resumed, so its journal is of no use to anyone (see below).
+    if (outputPath === '-') await rm(journalPath, { force: true });
+    throw outputWriteFailed(outputPath, journalPath, error);
   });
   if (outputPath.startsWith('s3://')) {
     const { uploadFileToS3 } = await import('../../cloud/s3-results.js');
@@ -293,6 +297,22 @@ async function journalPathFor(outputPath: string, localOutput: string, isSpecial
     return join(tmpdir(), `npi-rates-${key}.journal.ndjson`);
   }
   return `${localOutput}.journal.ndjson`;
+}
+
+/** The output could not be written (a full disk, a pipe closed early): the journal still holds every row. */
+function outputWriteFailed(outputPath: string, journalPath: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (error instanceof NpiRatesError || typeof code !== 'string') return error;
+  const reason = code === 'ENOSPC' ? 'the disk is full' : code === 'EPIPE' ? 'the reader of the output went away' : (error as Error).message;
+  const canResume = outputPath !== '-';
+  return new NpiRatesError('NPI_RATES_WRITE_FAILED', `cannot write the output ${outputPath === '-' ? '(standard output)' : outputPath}: ${reason}`, {
+    hint: canResume
+      ? `every row found is in ${journalPath}: free space (or choose another -o), then run the same command with --resume to write the output without searching again`
+      : code === 'EPIPE'
+        ? undefined
+        : 'write to a file with -o instead',
+    cause: error,
+  });
 }
 
 async function readLines(path: string): Promise<string[]> {
