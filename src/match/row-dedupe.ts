@@ -1,3 +1,4 @@
+import { HashSet64 } from './hash-set-64.js';
 import { SpillFile } from './spill-file.js';
 
 /** What RowDeduper.admit says of a row: new, or made before by an earlier item (else: the index of its first copy in this item). */
@@ -10,6 +11,14 @@ const CHUNK_BYTES = CHUNK_HASHES * 8;
 /** Full chunks kept in memory (4 MiB, half a million rows); older ones go to a temporary file. */
 const CHUNKS_IN_MEMORY = 4;
 const INITIAL_ITEM_ROWS = 1024;
+/**
+ * An item hash stored in more runs than this (one billing code written as thousands of entries
+ * with the same fields) is looked up in a hash set instead: checking every earlier run for each
+ * row made such a file take time in the square of its entries (160,000 entries: 105 s).
+ */
+const MAX_RUNS_PER_ITEM = 16;
+/** All such sets together stay below this; beyond it, later entries of a new such code are not merged with earlier ones. */
+const REPEATED_SETS_BYTES = 32 * 1024 * 1024;
 /** The current item's tables an unusually large item grew beyond this many rows are let go after it. */
 const KEPT_ITEM_ROWS = 64 * 1024;
 
@@ -43,6 +52,13 @@ export class RowDeduper {
   private readonly segmentsByItem = new Map<number, number[]>();
   private itemHash = 0;
   private earlierSegments: number[] | undefined;
+  /** Per item hash stored in many runs: all its rows so far (see MAX_RUNS_PER_ITEM). */
+  private readonly repeatedSets = new Map<number, HashSet64>();
+  private repeatedSetsBytes = 0;
+  /** The current item's set, when its item hash has one. */
+  private repeatedSet: HashSet64 | undefined;
+  /** Item hashes whose entries are no longer checked against each other (the sets' budget ran out). */
+  private readonly unmergedItems = new Set<number>();
 
   /** The current item's rows: an open-addressing table from hash + 1 to the row's index among the admitted. */
   private tableKeys = new Float64Array(INITIAL_ITEM_ROWS * 2);
@@ -60,6 +76,8 @@ export class RowDeduper {
   startItem(itemHash: number, rows: number): void {
     this.itemHash = itemHash;
     this.earlierSegments = this.segmentsByItem.get(itemHash);
+    this.repeatedSet = this.repeatedSets.get(itemHash);
+    if (this.earlierSegments !== undefined && this.earlierSegments.length > MAX_RUNS_PER_ITEM * 3) this.moveRunsToSet();
     this.readBack = this.earlierSegments === undefined ? undefined : this.readBackChunks(this.earlierSegments);
     let capacity = 16;
     while (capacity < rows * 2) capacity *= 2;
@@ -90,6 +108,7 @@ export class RowDeduper {
       slot = (slot + 1) & mask;
     }
     if (this.earlierSegments !== undefined && this.isInSegments(this.earlierSegments, rowHash)) return MADE_BY_EARLIER_ITEM;
+    if (this.repeatedSet?.has(rowHash) === true) return MADE_BY_EARLIER_ITEM;
     keys[slot] = key;
     this.tableValues[slot] = this.admittedCount;
     this.admittedSlots[this.admittedCount] = slot;
@@ -114,6 +133,16 @@ export class RowDeduper {
 
   /** Stores the current item's `count` admitted row hashes, sorted, for later items with its pieces. */
   private storeItem(count: number): void {
+    if (this.unmergedItems.has(this.itemHash)) return;
+    const set = this.repeatedSet;
+    if (set !== undefined) {
+      // Past the budget the sets stop growing: later rows are still written, but a repeat of one of them is not merged.
+      if (this.repeatedSetsBytes > REPEATED_SETS_BYTES) return;
+      const before = set.byteLength;
+      for (let i = 0; i < count; i++) set.add(this.admittedHashes[i]);
+      this.repeatedSetsBytes += set.byteLength - before;
+      return;
+    }
     let segments = this.earlierSegments;
     if (segments === undefined) {
       segments = [];
@@ -150,6 +179,30 @@ export class RowDeduper {
     if (!this.spill.write(this.chunks[index]!, index * CHUNK_BYTES)) return;
     this.chunks[index] = undefined;
     this.chunksInMemory--;
+  }
+
+  /** The current item hash's runs become one hash set, or, past the sets' budget, are no longer kept. */
+  private moveRunsToSet(): void {
+    const segments = this.earlierSegments!;
+    let rows = 0;
+    for (let s = 2; s < segments.length; s += 3) rows += segments[s];
+    // A set holds its rows at most half full, in 8 bytes a slot, and doubles as it grows.
+    if (this.repeatedSetsBytes + rows * 32 > REPEATED_SETS_BYTES) {
+      this.unmergedItems.add(this.itemHash);
+    } else {
+      const readBack = this.readBackChunks(segments);
+      const set = new HashSet64();
+      for (let s = 0; s < segments.length; s += 3) {
+        const chunk = this.chunks[segments[s]] ?? readBack!.get(segments[s])!;
+        for (let i = segments[s + 1], end = i + segments[s + 2]; i < end; i++) set.add(chunk[i]);
+      }
+      this.repeatedSets.set(this.itemHash, set);
+      this.repeatedSetsBytes += set.byteLength;
+      this.repeatedSet = set;
+    }
+    // The runs' space in the chunks is not reused: it is at most MAX_RUNS_PER_ITEM runs per item hash.
+    this.segmentsByItem.delete(this.itemHash);
+    this.earlierSegments = undefined;
   }
 
   private readBackChunks(segments: number[]): Map<number, Float64Array> | undefined {

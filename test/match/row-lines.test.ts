@@ -180,6 +180,26 @@ describe('ItemRows of a very large item', () => {
 });
 
 describe('RowDeduper', () => {
+  it('checks the rows of an item written as many entries against a set once it has more than 16 runs, with the same answers', () => {
+    const deduper = new RowDeduper();
+    // 40 entries of item 9, each with rows 1000*e .. 1000*e+2 and a repeat of a row of the entry before.
+    for (let entry = 0; entry < 40; entry++) {
+      deduper.startItem(9, 4);
+      const verdicts = [0, 1, 2].map((row) => deduper.admit(1000 * entry + row));
+      verdicts.push(deduper.admit(entry === 0 ? 5 : 1000 * (entry - 1) + 2));
+      deduper.endItem();
+      expect(verdicts).toEqual([ADMITTED, ADMITTED, ADMITTED, entry === 0 ? ADMITTED : MADE_BY_EARLIER_ITEM]);
+    }
+    deduper.startItem(9, 3);
+    expect(deduper.admit(1000 * 3 + 1)).toBe(MADE_BY_EARLIER_ITEM); // a run merged into the set
+    expect(deduper.admit(1000 * 39)).toBe(MADE_BY_EARLIER_ITEM); // a row added to the set later
+    expect(deduper.admit(1000 * 40)).toBe(ADMITTED);
+    deduper.endItem();
+    deduper.startItem(10, 1);
+    expect(deduper.admit(1000 * 3 + 1)).toBe(ADMITTED); // other item pieces: another row
+    deduper.endItem();
+  });
+
   it('checks a row against earlier items with the same pieces only, also across its 1 MiB storage chunks', () => {
     const deduper = new RowDeduper();
     // 200,000 rows: more than the 131,072 hashes of one storage chunk, so the item is stored in two pieces.
