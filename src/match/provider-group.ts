@@ -36,7 +36,7 @@ export function readGroupNpis(group: Record<string, unknown>, warn: Warn): numbe
       for (const part of parts) npis.push(Number(part));
       return;
     }
-    warn(`npi value ${JSON.stringify(item)} is not a number; ignored`);
+    warn(`npi value ${JSON.stringify(item)} is not an NPI (a number of up to 10 digits); ignored`);
   };
   for (const item of asArray(getField(group, 'npi', warn))) read(item);
   return npis;

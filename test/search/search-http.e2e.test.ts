@@ -294,6 +294,16 @@ describe('search: bad input and arguments', () => {
     expect((JSON.parse(run.stdout) as SearchOutput).results).toHaveLength(3);
   });
 
+  it('refuses a compressed output name, since the output is written uncompressed', async () => {
+    const run = await runCli(['search', '--npi', '1234567893', '--url', sample, '-o', join(workDir, 'rates.csv.gz')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `error: -o ${join(workDir, 'rates.csv.gz')}: npi-rates writes its output uncompressed, so that name would not match what is in it ` +
+        `(write -o ${join(workDir, 'rates.csv')}, then gzip ${join(workDir, 'rates.csv')})`,
+    );
+    expect(existsSync(join(workDir, 'rates.csv.gz'))).toBe(false);
+  });
+
   it('refuses NPI 0, the TIN-only placeholder', async () => {
     const run = await runCli(['search', '--npi', '0000000000', '--url', sample, '-o', '-']);
     expect(run.code).toBe(2);

@@ -229,7 +229,19 @@ export function defaultOutputName(now: Date): string {
   return `results_${date}_${time}.json`;
 }
 
+/** Compressed names the output would not live up to: the output is written as plain text. */
+const COMPRESSED_EXTENSIONS = /\.(gz|gzip|zip|bz2|xz|zst)$/i;
+
 function chooseFormat(flag: string | undefined, outputPath: string): OutputFormat {
+  const name = outputPath.replace(/[?#].*$/, '');
+  if (COMPRESSED_EXTENSIONS.test(name)) {
+    const plain = name.replace(COMPRESSED_EXTENSIONS, '');
+    throw usageError(
+      'NPI_RATES_BAD_OPTION',
+      `-o ${outputPath}: npi-rates writes its output uncompressed, so that name would not match what is in it`,
+      `write -o ${plain}, then gzip ${plain}`,
+    );
+  }
   if (flag === undefined) return formatFromPath(outputPath);
   const format = parseOutputFormat(flag);
   if (!format) throw usageError('NPI_RATES_BAD_OPTION', `--format "${flag}" is not json, ndjson or csv`);
