@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,12 @@ describe('unusable output paths', () => {
     const result = await runMain('split', sample, '-o', file);
     expect(result.code).toBe(2);
     expect(result.err).toContain(`cannot create the output folder ${file}: a file is in the way`);
+  });
+
+  it.skipIf(!existsSync('/sys/kernel'))('search refuses an -o in a folder that takes no new files, such as /sys (Linux), before reading anything', async () => {
+    const result = await runMain('search', '--npi', '1234567893', '--url', join(dir, 'not-read.json'), '-o', '/sys/out.json', '--no-progress', '--no-lookup');
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('error: cannot write the output /sys/out.json: its journal /sys/out.json.journal.ndjson cannot be created (EACCES)');
   });
 
   it('download refuses an -o inside a folder that does not exist', async () => {

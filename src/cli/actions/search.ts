@@ -1,5 +1,5 @@
 import { cpus, tmpdir } from 'node:os';
-import { access, constants, readFile, rm, stat } from 'node:fs/promises';
+import { access, constants, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CliIo } from '../io.js';
 import { createSearchProgress } from '../search-progress.js';
@@ -78,6 +78,7 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
   const localOutput = outputPath.startsWith('s3://') ? join(tmpdir(), `npi-rates-${process.pid}-output`) : outputPath;
   const isSpecialOutput = localOutput !== '-' && (await checkWritable(localOutput)) === 'special';
   const journalPath = await journalPathFor(outputPath, localOutput, isSpecialOutput);
+  await probeJournal(outputPath, journalPath);
   if (flags.resume === true && outputPath === '-') {
     io.err.write(
       'warning: --resume has nothing to resume with -o - (a search to standard output keeps no journal ' +
@@ -290,6 +291,25 @@ async function checkWritable(path: string): Promise<'file' | 'special'> {
     throw refuse('permission denied');
   });
   return 'file';
+}
+
+/**
+ * Creates the journal's file once (and removes it again when it was not there), before anything
+ * is downloaded: folders such as /sys or /proc pass the permission check for root and still
+ * refuse new files, and a search should not find that out after an hour.
+ */
+async function probeJournal(outputPath: string, journalPath: string): Promise<void> {
+  const existed = await stat(journalPath).then(() => true, () => false);
+  try {
+    await (await open(journalPath, 'a')).close();
+    if (!existed) await rm(journalPath, { force: true });
+  } catch (error) {
+    throw usageError(
+      'NPI_RATES_OUTPUT_UNWRITABLE',
+      `cannot write the output ${outputPath}: its journal ${journalPath} cannot be created (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      'choose another -o path (a folder you can write to), or -o - for standard output',
+    );
+  }
 }
 
 function describeSearch(npis: number[], tins: string[], codes: string[]): string {
