@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -13,6 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { awsClientConfig } from '../shared/aws-config.js';
+import { NpiRatesError } from '../shared/errors.js';
 import { awsCall, awsErrorName, describeAwsFailure } from './aws-call.js';
 import { formatS3Uri, parseS3Uri } from './s3-uri.js';
 
@@ -151,5 +153,28 @@ export async function s3ObjectExists(uri: string, region?: string): Promise<bool
   } catch (error) {
     if (awsErrorName(error) === 'NotFound' || awsErrorName(error) === 'NoSuchKey') return false;
     throw describeAwsFailure(error, { action: 's3:GetObject', resource: uri });
+  }
+}
+
+/**
+ * Checks before a long search that an S3 output can plausibly be written: credentials exist and
+ * the bucket does (a HEAD of the bucket). An identity allowed to write objects but not to list
+ * the bucket is refused the HEAD (403); that is let through, since only the upload can tell.
+ */
+export async function checkS3OutputReachable(uri: string, region?: string): Promise<void> {
+  const { bucket } = parseS3Uri(uri);
+  try {
+    await s3Client(region).send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    const failure = describeAwsFailure(error, { action: 's3:ListBucket', resource: `s3://${bucket}` });
+    if (failure.code === 'NPI_RATES_AWS_ACCESS_DENIED' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) return;
+    if (awsErrorName(error) === 'NotFound' || awsErrorName(error) === 'NoSuchBucket') {
+      throw new NpiRatesError('NPI_RATES_AWS_ERROR', `the bucket of the output ${uri} does not exist`, {
+        hint: 'check the bucket name, or create it first (npi-rates cloud-setup --s3-bucket NAME creates one)',
+        exitCode: failure.exitCode,
+        cause: error,
+      });
+    }
+    throw failure;
   }
 }

@@ -85,6 +85,23 @@ describe('S3 helpers against moto', () => {
   });
 });
 
+describe('npi-rates search -o s3:// against moto', () => {
+  it('writes the output to S3, and refuses a bucket that does not exist before reading any file', async () => {
+    const sample = path.resolve('samples', 'in-network-sample.json.gz');
+    const capture = captureIo();
+    const args = ['node', 'npi-rates', 'search', '--npi', '1234567893', '--url', sample, '--no-progress', '--no-lookup'];
+    expect(await main([...args, '-o', 's3://results-bucket/out.json'], capture.io), capture.stderr()).toBe(0);
+    expect((JSON.parse(await readS3Text('s3://results-bucket/out.json')) as SearchOutput).results).toHaveLength(3);
+
+    const missing = captureIo();
+    expect(await main([...args, '-o', 's3://no-such-bucket/out.json'], missing.io)).toBe(3);
+    expect(missing.stderr()).toContain(
+      'error: the bucket of the output s3://no-such-bucket/out.json does not exist (check the bucket name, or create it first (npi-rates cloud-setup --s3-bucket NAME creates one))',
+    );
+    expect(missing.stderr()).not.toContain('searching');
+  });
+});
+
 describe('npi-rates merge from S3 against moto', () => {
   it('merges every .json result under a prefix in natural order and writes the output to S3', async () => {
     await writeS3Text('s3://results-bucket/run-1/results/task-10.json', JSON.stringify(result('ten.json', 1, 30)));

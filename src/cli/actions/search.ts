@@ -79,6 +79,10 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
   const isSpecialOutput = localOutput !== '-' && (await checkWritable(localOutput)) === 'special';
   const journalPath = await journalPathFor(outputPath, localOutput, isSpecialOutput);
   await probeJournal(outputPath, journalPath);
+  if (outputPath.startsWith('s3://')) {
+    const { checkS3OutputReachable } = await import('../../cloud/s3-results.js');
+    await checkS3OutputReachable(outputPath);
+  }
   if (flags.resume === true && outputPath === '-') {
     io.err.write(
       'warning: --resume has nothing to resume with -o - (a search to standard output keeps no journal ' +
@@ -152,7 +156,14 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
   });
   if (outputPath.startsWith('s3://')) {
     const { uploadFileToS3 } = await import('../../cloud/s3-results.js');
-    await uploadFileToS3(localOutput, outputPath);
+    await uploadFileToS3(localOutput, outputPath).catch((error: NpiRatesError) => {
+      throw new NpiRatesError(error.code, `${error.message}; the results are in ${localOutput}`, {
+        hint: `${error.hint ? `${error.hint}; then ` : ''}upload them with \`aws s3 cp ${localOutput} ${outputPath}\``,
+        exitCode: error.exitCode,
+        details: error.details,
+        cause: error,
+      });
+    });
     await rm(localOutput, { force: true });
   }
   const hasProblems = summary.failedFiles > 0 || summary.incompleteFiles > 0 || run.unfinished.length > 0;
