@@ -22,10 +22,15 @@ export function getField(object: JsonObject, name: string, warn?: Warn): unknown
   return undefined;
 }
 
-/** An array field that may hold a single value instead. Missing or null -> []. */
-export function asArray(value: unknown): unknown[] {
+/**
+ * An array field that may hold a single value instead. Missing or null -> []. With `name` and
+ * `warn`, a single value is told about.
+ */
+export function asArray(value: unknown, name?: string, warn?: Warn): unknown[] {
   if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
+  if (Array.isArray(value)) return value;
+  if (name !== undefined) warn?.(`${name} is a single ${isObject(value) ? 'object' : 'value'}, not a list; read as a list of one`);
+  return [value];
 }
 
 /** A text field that may be written as a number. Missing, null or empty -> null. */

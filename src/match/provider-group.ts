@@ -24,6 +24,10 @@ export function readGroupNpis(group: Record<string, unknown>, warn: Warn): numbe
       for (const inner of item) read(inner);
       return;
     }
+    if (isObject(item)) {
+      warn(`npi value ${JSON.stringify(item).slice(0, 80)} is an object, not an NPI; ignored`);
+      return;
+    }
     const text = asText(item)?.trim();
     if (text === undefined || text === null) return;
     if (/^\d{1,10}(\.0+)?$/.test(text)) {

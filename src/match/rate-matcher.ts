@@ -39,7 +39,7 @@ export function matchRateGroups(
     }
   }
   if (sources.useInlineGroups) {
-    for (const group of asArray(getField(rate, 'provider_groups', warn))) {
+    for (const group of asArray(getField(rate, 'provider_groups', warn), 'provider_groups', warn)) {
       const found = matchProviderGroup(group, target, warn);
       if (found) matched.push(found);
     }

@@ -63,7 +63,7 @@ export class ReferenceTable {
       this.warn('provider_references entry without provider_group_id; its groups cannot be referenced');
       return;
     }
-    this.addGroups(id, asArray(groups), networkNames);
+    this.addGroups(id, asArray(groups, 'provider_groups', this.warn), networkNames);
   }
 
   /** Groups of a referenced id that the search wants, or undefined. */

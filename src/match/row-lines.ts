@@ -68,7 +68,7 @@ export interface RowPiecesSink {
  * Each price is read once, when the first row needs it.
  */
 export function addRateRows(rate: JsonObject, groups: readonly MatchedGroup[], warn: Warn, rows: RowPiecesSink): void {
-  const prices = asArray(getField(rate, 'negotiated_prices', warn));
+  const prices = asArray(getField(rate, 'negotiated_prices', warn), 'negotiated_prices', warn);
   let parts: Array<PriceParts | undefined> | undefined;
   for (const group of groups) {
     if (group.npis.length === 0) continue;
@@ -116,9 +116,12 @@ function priceParts(price: JsonObject, warn: Warn): PriceParts {
     // A number beyond a double's range (1e400) reads as Infinity, which JSON.stringify would show as null.
     const problem = typeof rawRate === 'number' ? `${rawRate} is beyond the range of a number` : `${JSON.stringify(rawRate)} is not a number`;
     warn(`negotiated_rate ${problem}; reported as null`);
+  } else if (negotiatedRate === null) {
+    warn('a negotiated price has no negotiated_rate (missing or null); reported as null');
   }
   const serviceCodes = asTextList(getField(price, 'service_code', warn), warn, 'service_code');
   const negotiatedType = asText(getField(price, 'negotiated_type', warn));
+  if (negotiatedType === null) warn('a negotiated price has no negotiated_type, so what its rate means (dollars, percentage, per diem) is unknown');
   const billingClass = asText(getField(price, 'billing_class', warn));
   const setting = asText(getField(price, 'setting', warn));
   const expirationDate = asText(getField(price, 'expiration_date', warn));

@@ -143,7 +143,11 @@ export class MrfScanner implements WalkerHandler {
     if (this.topKey === 'provider_references') return depth === 2 ? 'capture' : 'skip';
     if (this.topKey !== 'in_network') return 'skip';
     const relativeDepth = depth - this.itemDepth;
-    if (relativeDepth === 0) return kind === 'object' ? 'descend' : 'skip';
+    if (relativeDepth === 0) {
+      if (kind === 'object') return 'descend';
+      this.options.events.onWarning(`${formatPath(path)} is ${describeKind(kind)}, not an in_network item; skipped`);
+      return 'skip';
+    }
     if (relativeDepth === 1) {
       this.itemField = String(path[this.itemDepth]).toLowerCase();
       return this.selectItemField(kind);
@@ -216,7 +220,12 @@ export class MrfScanner implements WalkerHandler {
       this.hasSeenReferences = true;
       if (this.options.pass === 'references-only') return 'skip';
       if (kind === 'array') return 'descend';
-      return kind === 'object' ? 'capture' : 'skip';
+      if (kind === 'object') {
+        this.options.events.onWarning('provider_references is a single object, read as one entry');
+        return 'capture';
+      }
+      this.options.events.onWarning(`provider_references is ${describeKind(kind)}, not a list of provider groups; skipped`);
+      return 'skip';
     }
     if (key === 'in_network') {
       this.noteLayout(true);
@@ -226,6 +235,7 @@ export class MrfScanner implements WalkerHandler {
         if (kind === 'object') this.options.events.onWarning('in_network is a single object, read as one item');
         return 'descend';
       }
+      this.options.events.onWarning(`in_network is ${describeKind(kind)}, not a list of items: the file holds no rates`);
       return 'skip';
     }
     return METADATA_KEYS.has(key) && kind !== 'object' && kind !== 'array' ? 'capture' : 'skip';
@@ -246,7 +256,12 @@ export class MrfScanner implements WalkerHandler {
         return 'filter';
       }
       if (kind === 'array') return 'descend';
-      return kind === 'object' ? 'capture' : 'skip';
+      if (kind === 'object') {
+        this.options.events.onWarning('negotiated_rates is a single object, read as one rate');
+        return 'capture';
+      }
+      this.options.events.onWarning(`negotiated_rates is ${describeKind(kind)}, not a list of rates; skipped`);
+      return 'skip';
     }
     return HEADER_KEYS.has(this.itemField) && kind !== 'object' && kind !== 'array' ? 'capture' : 'skip';
   }
@@ -312,6 +327,7 @@ export class MrfScanner implements WalkerHandler {
       return;
     }
     for (const { rate, groups } of pending) addRateRows(rate, groups, this.options.events.onWarning, rows);
+    if (this.header.billing_code === null) this.options.events.onWarning('an in_network item with matching rates has no billing_code; its rows have an empty one');
     this.finishing = itemParts(this.options.sourceName, this.header);
     this.emitFinishedRows();
   }
@@ -361,4 +377,10 @@ export class MrfScanner implements WalkerHandler {
       });
     }
   }
+}
+
+/** "an array", "a string", "null (or true, false)": a value's kind in a message. */
+function describeKind(kind: ValueKind): string {
+  if (kind === 'literal') return 'null (or true, false)';
+  return kind === 'object' || kind === 'array' ? `an ${kind}` : `a ${kind}`;
 }

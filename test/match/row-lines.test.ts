@@ -107,7 +107,10 @@ describe('addRateRows', () => {
   it('warns about an unreadable rate once per price, not once per row', () => {
     const { lines, warnings } = linesOf(fullHeader, [groupWithNetwork], [barePrice]);
     expect(lines).toHaveLength(2);
-    expect(warnings).toEqual(['negotiated_rate "n/a" is not a number; reported as null']);
+    expect(warnings).toEqual([
+      'negotiated_rate "n/a" is not a number; reported as null',
+      'a negotiated price has no negotiated_type, so what its rate means (dollars, percentage, per diem) is unknown',
+    ]);
   });
 
   it('names a rate too large for a number (1e400 reads as Infinity) in its warning, not as null', () => {

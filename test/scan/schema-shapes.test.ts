@@ -165,7 +165,9 @@ describe('schema shapes', () => {
       "NaN in version (from byte 11) is not a JSON number (a Python or pandas writer's); read as null",
       "-Infinity in in_network[0].billing_code_type_version (from byte 212) is not a JSON number (a Python or pandas writer's); read as null",
       "NaN in in_network[0].negotiated_rates[0] (from byte 242) is not a JSON number (a Python or pandas writer's); read as null",
+      'a negotiated price has no negotiated_rate (missing or null); reported as null',
       "Infinity in in_network[0].negotiated_rates[1] (from byte 371) is not a JSON number (a Python or pandas writer's); read as null",
+      'a negotiated price has no negotiated_rate (missing or null); reported as null',
     ]);
   });
 
@@ -219,6 +221,34 @@ describe('schema shapes', () => {
       { npis: [A] },
     );
     expect(first).toMatchObject({ rows: ['1 1234567893 11-1000001 5', '1 1234567893 11-1000002 5', '2 1234567893 11-1000002 6'], warnings: [] });
+  });
+
+  it('says so whenever a value has another shape than the schema gives it', async () => {
+    const document = {
+      provider_references: { provider_group_id: 1, provider_groups: group([A]) },
+      in_network: [
+        7,
+        { negotiated_rates: { provider_references: 1, negotiated_prices: { negotiated_rate: 5 } } },
+        { billing_code: '2', negotiated_rates: null },
+        { billing_code: '3', negotiated_rates: [{ provider_groups: group({ id: A }), negotiated_prices: [price(6)] }] },
+      ],
+    };
+    const result = await summary(document, { npis: [A] });
+    expect(result.rows).toEqual([' 1234567893 11-1000001 5']);
+    expect(result.warnings).toEqual([
+      'provider_references is a single object, read as one entry',
+      'provider_groups is a single object, not a list; read as a list of one',
+      'in_network[0] is a number, not an in_network item; skipped',
+      'negotiated_rates is a single object, read as one rate',
+      'negotiated_prices is a single object, not a list; read as a list of one',
+      'a negotiated price has no negotiated_type, so what its rate means (dollars, percentage, per diem) is unknown',
+      'an in_network item with matching rates has no billing_code; its rows have an empty one',
+      'negotiated_rates is null (or true, false), not a list of rates; skipped',
+      'provider_groups is a single object, not a list; read as a list of one',
+      `npi value {"id":${A}} is an object, not an NPI; ignored`,
+    ]);
+    const scalar = await summary({ provider_references: [], in_network: 'none' }, { npis: [A] });
+    expect(scalar.warnings).toEqual(['in_network is a string, not a list of items: the file holds no rates']);
   });
 
   it('takes single objects where arrays belong: provider_references, in_network, negotiated_rates, provider_groups', async () => {
