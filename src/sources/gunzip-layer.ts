@@ -12,11 +12,17 @@ function zlibFailure(error: unknown): { code: string; message: string } | undefi
   return { code, message: (error as Error).message };
 }
 
+/**
+ * `compressedOffset`: where the data ends (truncation), or where zlib's current input begins
+ * (damage), and `readingUpTo` where that input ends: zlib tells the consumed bytes only after
+ * each step, so a damaged block is known to lie between the two.
+ */
 function badGzip(
   sourceName: string,
   layerName: string,
   failure: { code: string; message: string },
   compressedOffset: number,
+  readingUpTo: number,
   decompressedBytes: number,
   cause: unknown,
 ): NpiRatesError {
@@ -24,7 +30,10 @@ function badGzip(
   const what = isTruncated
     ? `${layerName} data ends early (${failure.message})`
     : `corrupt ${layerName} data (${failure.message})`;
-  const where = `${isTruncated ? 'at' : 'near'} compressed byte ${formatByteCount(compressedOffset)}, after ${formatByteCount(decompressedBytes)} decompressed bytes`;
+  const at = isTruncated || readingUpTo <= compressedOffset
+    ? `at compressed byte ${formatByteCount(compressedOffset)}`
+    : `between compressed bytes ${formatByteCount(compressedOffset)} and ${formatByteCount(readingUpTo)}`;
+  const where = `${at}, after ${formatByteCount(decompressedBytes)} decompressed bytes`;
   return new NpiRatesError('NPI_RATES_BAD_GZIP', `${sourceName}: ${what} ${where}; the file is incomplete`, {
     hint: isTruncated
       ? 'the download was cut short or the published file is truncated: download it again; if it ends at the same byte, report it to the publisher'
@@ -327,7 +336,7 @@ export async function* gunzipLayer(
     }
     // Truncation shows only at the end of the input; damage shows where zlib was reading.
     const offset = failure.code === 'Z_BUF_ERROR' ? compressedBytesFed : gunzip.bytesWritten;
-    throw badGzip(sourceName, layerName, failure, offset, decompressedBytes, error);
+    throw badGzip(sourceName, layerName, failure, offset, compressedBytesFed, decompressedBytes, error);
   } finally {
     stopPump.abort();
     chunkTaken.wake();

@@ -181,7 +181,12 @@ describe('decodeLayers', () => {
     damaged.fill(0xff, 5_000, 5_100);
     const error = await decodeError(damaged, 4096);
     expect(error.code).toBe('NPI_RATES_BAD_GZIP');
-    expect(error.message).toMatch(/^rates\.json\.gz: corrupt gzip data \(.+\) near compressed byte [\d,]+, after [\d,]+ decompressed bytes; the file is incomplete$/);
+    const match = /^rates\.json\.gz: corrupt gzip data \(.+\) between compressed bytes ([\d,]+) and ([\d,]+), after [\d,]+ decompressed bytes; the file is incomplete$/.exec(error.message);
+    expect(match, error.message).not.toBeNull();
+    // The damage (bytes 5,000-5,099) lies in the range named.
+    const [from, to] = [match![1], match![2]].map((text) => Number(text.replace(/,/g, '')));
+    expect(from).toBeLessThanOrEqual(5_000);
+    expect(to).toBeGreaterThanOrEqual(5_100);
   });
 
   it('passes a transport error through the gunzip unchanged', async () => {
