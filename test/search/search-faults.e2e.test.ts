@@ -121,6 +121,8 @@ describe('Ctrl-C and SIGTERM (a Spot interruption)', () => {
       expect(result.results.filter((row) => row.source_file.endsWith('in-network-sample.json.gz'))).toHaveLength(3);
       expect(result.errors.map((error) => [error.source_file, error.code])).toEqual([[server.url('/slow.json.gz'), 'NPI_RATES_INTERRUPTED']]);
       expect(existsSync(`${output}.journal.ndjson`)).toBe(true);
+      expect(stderr).toContain('searched 1 file(s), 1 matched, ');
+      expect(stderr).toContain('; 1 interrupted (their rows so far are included); results in ');
     });
   }
 });

@@ -182,6 +182,7 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
     `searched ${summary.searchedFiles} file(s), ${summary.matchedFiles} matched, ${summary.rows} rates found in ${seconds} s` +
       `${summary.failedFiles > 0 ? `; ${summary.failedFiles} failed` : ''}` +
       `${summary.incompleteFiles > 0 ? `; ${summary.incompleteFiles} incomplete` : ''}` +
+      `${run.unfinished.length > 0 ? `; ${run.unfinished.length} interrupted (their rows so far are included)` : ''}` +
       `${outputPath === '-' ? '' : `; results in ${outputPath}`}\n`,
   );
   if (run.interrupted) return stopSignal === 'SIGTERM' ? EXIT_TERMINATED : EXIT_INTERRUPTED;
