@@ -59,7 +59,11 @@ export class Journal {
    * wrote for files it finished without error is kept (those files are then skipped); the rest
    * is dropped.
    */
-  static async open(path: string, resume: boolean, search: string): Promise<{ journal: Journal; finished: Set<string> }> {
+  /**
+   * `searchedFiles`: the files of this run, by display name; with --resume, finished files of the
+   * journal that are not among them (the list changed) are dropped with their rows.
+   */
+  static async open(path: string, resume: boolean, search: string, searchedFiles?: ReadonlySet<string>): Promise<{ journal: Journal; finished: Set<string> }> {
     const kept = new Map<string, FileRecord>();
     if (resume && existsSync(path)) {
       for await (const line of readJournalLines(path)) {
@@ -72,7 +76,8 @@ export class Journal {
             'run the same search again with --resume, or choose another -o, or drop --resume to start over',
           );
         }
-        if (record?.kind === 'file' && !record.error) kept.set(record.source_file, record);
+        const isSearchedNow = searchedFiles === undefined || (record?.kind === 'file' && searchedFiles.has(record.source_file));
+        if (record?.kind === 'file' && !record.error && isSearchedNow) kept.set(record.source_file, record);
       }
       const keptPath = `${path}.resume`;
       const out = createWriteStream(keptPath);

@@ -56,9 +56,11 @@ export interface SearchRunResult {
  * the journal as they arrive. One file failing never stops the others.
  */
 export async function runSearch(options: SearchRunOptions): Promise<SearchRunResult> {
-  const { journal, finished } = await Journal.open(options.journalPath, options.resume, options.searchDescription);
+  const locations = uniqueLocations(options.locations);
+  const searchedFiles = new Set(locations.map((location) => redactUrl(location)));
+  const { journal, finished } = await Journal.open(options.journalPath, options.resume, options.searchDescription, searchedFiles);
   const remoteCache = new RemoteReferenceCache(options.sourceOptions);
-  const queue = uniqueLocations(options.locations).filter((location) => !finished.has(redactUrl(location)));
+  const queue = locations.filter((location) => !finished.has(redactUrl(location)));
   const total = queue.length;
   const started = new Set<string>();
   const done = new Set<string>();

@@ -342,6 +342,19 @@ describe('search: bad input and arguments', () => {
     expect(existsSync(`${output}.journal.ndjson`)).toBe(false);
   });
 
+  it('--resume with another list of files drops the journal files no longer in it, with their rows', async () => {
+    const output = join(workDir, 'resume-other-list.json');
+    server.serve('/resume-list/bad.json', { body: Buffer.from('{"in_network": [') });
+    const first = await runCli(['search', '--npi', '1234567893', '--url', sample, '--url', server.url('/resume-list/bad.json'), '-o', output, '--no-progress', '--no-lookup']);
+    expect(first.code).toBe(1);
+    server.serve('/resume-list/good.json', { body: Buffer.from('{"in_network": []}') });
+    const second = await runCli(['search', '--npi', '1234567893', '--url', server.url('/resume-list/good.json'), '-o', output, '--no-progress', '--no-lookup', '--resume']);
+    expect(second.code).toBe(0);
+    const result = readOutput(output);
+    expect(result.results).toEqual([]);
+    expect(result.search_params.searched_files).toBe(1);
+  });
+
   it('fails a JSON document without in_network (a table of contents given to --url) with a hint', async () => {
     const toc = join(workDir, 'toc.json');
     writeFileSync(toc, '{"reporting_entity_name": "x", "reporting_structure": []}');
