@@ -53,6 +53,17 @@ describe('mergeSearchOutputs', () => {
     expect(merged.warnings).toEqual([{ source_file: 'e.json', message: 'remote reference unreachable' }]);
   });
 
+  it('takes a file that two outputs both searched from the first only, with a warning', () => {
+    const first = partial({ searched_files: 2, matched_files: 2 }, [row('a.json', '1', 1), row('shared.json', '2', 2)]);
+    const second = partial({ searched_files: 3, matched_files: 1 }, [row('shared.json', '2', 2)], [{ source_file: 'bad.json', message: 'cut' }]);
+    const merged = mergeSearchOutputs([first, second], ['part-1.json', 'part-2.json']);
+    expect(merged.results.map((result) => `${result.source_file} ${result.billing_code}`)).toEqual(['a.json 1', 'shared.json 2']);
+    // 2 + 3 files, shared.json counted once; matched: a.json and shared.json.
+    expect(merged.search_params).toMatchObject({ searched_files: 4, matched_files: 2 });
+    expect(merged.errors).toEqual([{ source_file: 'bad.json', message: 'cut' }]);
+    expect(merged.warnings).toEqual([{ source_file: 'shared.json', message: 'searched in both part-1.json and part-2.json; the results of the first are kept' }]);
+  });
+
   it('unites the NPIs of parts that searched different NPIs and keeps an incomplete flag', () => {
     const merged = mergeSearchOutputs([
       partial({ npis: [1234567893] }, []),
@@ -108,6 +119,18 @@ describe('npi-rates merge', () => {
     expect(merged.results.map((result) => result.billing_code)).toEqual(['2', '10']);
     expect(merged.search_params.searched_files).toBe(2);
     expect(stderr()).toContain('merged 2 result files: 2 files searched, 2 matched, 2 rates');
+  });
+
+  it('reads a file named twice once', async () => {
+    const dir = await makeTemporaryDir('merge-twice-');
+    const input = path.join(dir, 'a.json');
+    await writeFile(input, JSON.stringify(partial({}, [row('x.json', '1', 1)])));
+    const output = path.join(dir, 'merged.json');
+    const { io, stderr } = captureIo();
+    expect(await main(['node', 'npi-rates', 'merge', input, input, '-o', output], io)).toBe(0);
+    const merged = JSON.parse(await readFile(output, 'utf8')) as SearchOutput;
+    expect(merged.results).toHaveLength(1);
+    expect(stderr()).toContain('merged 1 result files: 1 files searched, 1 matched, 1 rates');
   });
 
   it('exits 2 and names the file when one input is not a search output', async () => {
