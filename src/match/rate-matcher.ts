@@ -10,6 +10,9 @@ export interface ItemHeader {
   billing_code_type_version?: string;
   description: string | null;
   name?: string;
+  /** Lists of an item's codes, kept as published (objects). */
+  bundled_codes?: unknown[];
+  covered_services?: unknown[];
   negotiation_arrangement: string | null;
 }
 

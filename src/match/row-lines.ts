@@ -17,7 +17,8 @@ import { combineHashes, hashTexts } from './row-hash.js';
  *   negotiated_rate, negotiated_type, billing_class, setting,
  *   expiration_date, service_code, billing_code_modifier,            price.terms
  *   network_name,                                                    provider network
- *   billing_code_type_version, name,                                 item.names
+ *   billing_code_type_version, name, bundled_codes,
+ *   covered_services,                                                item.names
  *   service_code_wildcard, additional_information,                   price.extras
  *   occurrences                                                      always last
  */
@@ -47,6 +48,8 @@ export function itemParts(sourceFile: string, header: ItemHeader): ItemParts {
   let names = '';
   if (header.billing_code_type_version) names += `,"billing_code_type_version":${JSON.stringify(header.billing_code_type_version)}`;
   if (header.name) names += `,"name":${JSON.stringify(header.name)}`;
+  if (header.bundled_codes) names += `,"bundled_codes":${JSON.stringify(header.bundled_codes)}`;
+  if (header.covered_services) names += `,"covered_services":${JSON.stringify(header.covered_services)}`;
   const source = `{"source_file":${JSON.stringify(sourceFile)}`;
   const codes =
     `,"billing_code_type":${JSON.stringify(header.billing_code_type)}` +

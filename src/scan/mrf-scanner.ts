@@ -1,6 +1,6 @@
 import { NpiRatesError } from '../shared/errors.js';
 import type { RowBlock } from '../search/rate-row.js';
-import { asText, isObject, type Warn } from '../match/loose-fields.js';
+import { asArray, asText, isObject, type Warn } from '../match/loose-fields.js';
 import type { MatchedGroup } from '../match/provider-group.js';
 import {
   emptyItemHeader,
@@ -58,6 +58,8 @@ export interface MrfScannerOptions {
 }
 
 const METADATA_KEYS = new Set(['reporting_entity_name', 'reporting_entity_type', 'last_updated_on', 'version']);
+/** Item fields that list codes (bundle and capitation items); kept in the rows as published. */
+const ITEM_CODE_LISTS = new Set(['bundled_codes', 'covered_services']);
 const HEADER_KEYS = new Set([
   'billing_code',
   'billing_code_type',
@@ -263,6 +265,7 @@ export class MrfScanner implements WalkerHandler {
       this.options.events.onWarning(`negotiated_rates is ${describeKind(kind)}, not a list of rates; skipped`);
       return 'skip';
     }
+    if (ITEM_CODE_LISTS.has(this.itemField)) return kind === 'array' || kind === 'object' ? 'capture' : 'skip';
     return HEADER_KEYS.has(this.itemField) && kind !== 'object' && kind !== 'array' ? 'capture' : 'skip';
   }
 
@@ -274,6 +277,11 @@ export class MrfScanner implements WalkerHandler {
   }
 
   private readHeaderField(value: unknown): void {
+    if (this.itemField === 'bundled_codes' || this.itemField === 'covered_services') {
+      const codes = asArray(value).filter(isObject);
+      if (codes.length > 0) this.header[this.itemField] = codes;
+      return;
+    }
     const text = asText(value);
     switch (this.itemField) {
       case 'billing_code':

@@ -10,6 +10,9 @@ export interface TinValue {
   business_name?: string;
 }
 
+/** One entry of an item's bundled_codes or covered_services: billing_code_type, billing_code, ... */
+export type ItemCode = Record<string, unknown>;
+
 export interface RateRow {
   source_file: string;
   reporting_entity_name?: string;
@@ -22,6 +25,10 @@ export interface RateRow {
   billing_code: string;
   billing_code_description: string | null;
   name?: string;
+  /** A bundle item's codes (negotiation_arrangement "bundle"), as published. */
+  bundled_codes?: ItemCode[];
+  /** A capitation item's services, as published. */
+  covered_services?: ItemCode[];
   negotiation_arrangement: string | null;
   /** Dollars, percent or per-diem amount: read `negotiated_type` to know which. */
   negotiated_rate: number | null;

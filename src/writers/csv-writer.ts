@@ -32,6 +32,8 @@ const COLUMNS_BY_FIELD: { readonly [K in keyof RateRow]-?: CsvColumn[] } = {
   billing_code: column('billing_code'),
   billing_code_description: column('billing_code_description'),
   name: column('name'),
+  bundled_codes: [['bundled_codes', (row) => row.bundled_codes?.map(codeLabel)]],
+  covered_services: [['covered_services', (row) => row.covered_services?.map(codeLabel)]],
   negotiation_arrangement: column('negotiation_arrangement'),
   negotiated_rate: column('negotiated_rate'),
   negotiated_type: column('negotiated_type'),
@@ -47,6 +49,12 @@ const COLUMNS_BY_FIELD: { readonly [K in keyof RateRow]-?: CsvColumn[] } = {
 };
 
 export const CSV_COLUMNS: readonly CsvColumn[] = Object.values(COLUMNS_BY_FIELD).flat();
+
+/** A bundled code or covered service in a cell: `TYPE:CODE` ("CPT:27447"). */
+function codeLabel(code: Record<string, unknown>): string {
+  const type = code.billing_code_type;
+  return `${typeof type === 'string' && type !== '' ? `${type}:` : ''}${String(code.billing_code ?? '')}`;
+}
 
 const NEEDS_QUOTES = /[",\r\n]/;
 

@@ -251,6 +251,25 @@ describe('schema shapes', () => {
     expect(scalar.warnings).toEqual(['in_network is a string, not a list of items: the file holds no rates']);
   });
 
+  it("keeps a bundle's bundled_codes and a capitation item's covered_services in its rows, before or after the rates", async () => {
+    const knee = { billing_code_type: 'CPT', billing_code_type_version: '2020', billing_code: '27447', description: 'knee' };
+    const visit = { billing_code_type: 'CPT', billing_code: '99213' };
+    const document = {
+      provider_references: [{ provider_group_id: 1, provider_groups: [group([A])] }],
+      in_network: [
+        { negotiation_arrangement: 'bundle', billing_code: '81.54', negotiated_rates: [{ provider_references: [1], negotiated_prices: [price(20000)] }], bundled_codes: [knee] },
+        { negotiation_arrangement: 'capitation', billing_code: 'CAP', covered_services: [visit], negotiated_rates: [{ provider_references: [1], negotiated_prices: [price(500)] }] },
+        { negotiation_arrangement: 'ffs', billing_code: '99213', negotiated_rates: [{ provider_references: [1], negotiated_prices: [price(80)] }] },
+      ],
+    };
+    const outcome = await scanBytes(encode(document), { npis: [A] }, { chunkSize: 7 });
+    expect(outcome.rows.map((row) => [row.billing_code, row.bundled_codes, row.covered_services])).toEqual([
+      ['81.54', [knee], undefined],
+      ['CAP', undefined, [visit]],
+      ['99213', undefined, undefined],
+    ]);
+  });
+
   it('takes single objects where arrays belong: provider_references, in_network, negotiated_rates, provider_groups', async () => {
     const document = {
       provider_references: { provider_group_id: 1, provider_groups: group(A) },

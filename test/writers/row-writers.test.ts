@@ -63,7 +63,7 @@ async function textWritten(write: (out: NodeJS.WritableStream) => Promise<void>)
 const HEADER =
   'source_file,reporting_entity_name,last_updated_on,npi,tin_type,tin_value,tin_business_name,' +
   'network_name,billing_code_type,billing_code_type_version,billing_code,' +
-  'billing_code_description,name,negotiation_arrangement,negotiated_rate,negotiated_type,billing_class,' +
+  'billing_code_description,name,bundled_codes,covered_services,negotiation_arrangement,negotiated_rate,negotiated_type,billing_class,' +
   'setting,expiration_date,service_code,service_code_wildcard,billing_code_modifier,additional_information,' +
   'occurrences,from_incomplete_file';
 
@@ -73,10 +73,22 @@ describe('writeCsv', () => {
     expect(text).toBe(
       `${HEADER}\r\n` +
         'https://mrf.example.test/in-network.json.gz,"Example, ""Health"" Plan",2024-05-01,1000000012,' +
-        'ein,11-1000001,Clinic A,PPO|HMO,CPT,2024,99213,"Office visit\nestablished",OFFICE VISIT,ffs,' +
+        'ein,11-1000001,Clinic A,PPO|HMO,CPT,2024,99213,"Office visit\nestablished",OFFICE VISIT,,,ffs,' +
         '123.45,negotiated,professional,outpatient,9999-12-31,11|22,false,25,x,2,true\r\n' +
-        '/data/file.json,,,1000000020,,,,,,,0001,,,,,,,,,,,,,1,\r\n',
+        '/data/file.json,,,1000000020,,,,,,,0001,,,,,,,,,,,,,,,1,\r\n',
     );
+  });
+
+  it("writes a bundle's codes and a capitation item's services as TYPE:CODE joined by |", async () => {
+    const bundle: RateRow = {
+      ...sparseRow,
+      bundled_codes: [{ billing_code_type: 'CPT', billing_code: '27447', description: 'knee' }, { billing_code: '27446' }],
+      covered_services: [{ billing_code_type: 'CPT', billing_code: '99213' }],
+    };
+    const [, line] = (await textWritten((out) => writeCsv(rowsOf(bundle), out))).split('\r\n');
+    const cells = line.split(',');
+    const at = HEADER.split(',').indexOf('bundled_codes');
+    expect([cells[at], cells[at + 1]]).toEqual(['CPT:27447|27446', 'CPT:99213']);
   });
 
   it('has one column per row field, with tin split in three', () => {
