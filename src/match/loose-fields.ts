@@ -53,6 +53,15 @@ export function asNumber(value: unknown): number | null {
 const LIST_SEPARATORS = /[\s,;|]+/;
 
 /**
+ * The numbers of a list written as one string ("1000000012, 1000000020"), when it holds more
+ * than one and every one matches `number`; else undefined.
+ */
+export function numbersInOneString(text: string, number: RegExp): string[] | undefined {
+  const parts = text.trim().split(LIST_SEPARATORS);
+  return parts.length > 1 && parts.every((part) => number.test(part)) ? parts : undefined;
+}
+
+/**
  * A list of codes (service_code, billing_code_modifier): array, single value or missing. A code
  * holds no comma or space, so a single string like "11,22" is the list written as one string.
  * Items of an array are kept as published.
@@ -76,8 +85,8 @@ export function asIdKeys(value: unknown, warn?: Warn, name = 'provider_reference
   const keys: string[] = [];
   for (const item of asArray(value)) {
     if (typeof item === 'string') {
-      const parts = item.trim().split(LIST_SEPARATORS);
-      if (parts.length > 1 && parts.every((part) => /^\d+$/.test(part))) {
+      const parts = numbersInOneString(item, /^\d+$/);
+      if (parts !== undefined) {
         warn?.(`${name} value ${JSON.stringify(item)} holds ${parts.length} ids in one string; each is read`);
         for (const part of parts) keys.push(asIdKey(part)!);
         continue;

@@ -1,5 +1,5 @@
 import type { TinValue } from '../search/rate-row.js';
-import { asArray, asText, getField, isObject, type Warn } from './loose-fields.js';
+import { asArray, asText, getField, isObject, numbersInOneString, type Warn } from './loose-fields.js';
 import { normalizeTinDigits, type SearchTarget } from './search-target.js';
 
 /** A provider group reduced to what matched the search. */
@@ -34,8 +34,8 @@ export function readGroupNpis(group: Record<string, unknown>, warn: Warn): numbe
       npis.push(Number(text));
       return;
     }
-    const parts = text.split(/[\s,;|]+/);
-    if (parts.length > 1 && parts.every((part) => /^\d{10}$/.test(part))) {
+    const parts = numbersInOneString(text, /^\d{10}$/);
+    if (parts !== undefined) {
       warn(`npi value ${JSON.stringify(item)} holds ${parts.length} NPIs in one string; each is read`);
       for (const part of parts) npis.push(Number(part));
       return;
