@@ -87,6 +87,10 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
   const out = isStdout
     ? options.stdout
     : createWriteStream(options.writeInPlace ? options.outputPath : temporaryPath, { highWaterMark: WRITE_AHEAD_BYTES });
+  // A write that fails while nobody waits on the stream (a full disk) is kept for below, not thrown
+  // as an unhandled 'error' event.
+  let failure: Error | undefined;
+  if (!isStdout) (out as NodeJS.WritableStream).on('error', (error: Error) => (failure ??= error));
   try {
     if (options.format === 'csv') await writeCsvBatches(parseRows(rowBlocks(LINE_FRAMING)), out);
     else if (options.format === 'ndjson') await writeBlocks(rowBlocks(LINE_FRAMING), out);
@@ -94,6 +98,7 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
     if (!isStdout) {
       out.end();
       await once(out, 'close');
+      if (failure) throw failure;
       if (!isInPlace) await rename(temporaryPath, options.outputPath);
     }
   } catch (error) {

@@ -3,8 +3,14 @@ import { once } from 'node:events';
 /** Texts are joined up to about this many characters before one write, to keep per-row writes cheap. */
 export const BATCH_CHARS = 64 * 1024;
 
-/** Writes and, when the stream's buffer is full, waits for it to drain (rejects if the stream errors). */
+/**
+ * Writes and, when the stream's buffer is full, waits for it to drain. Rejects when the stream
+ * failed, also before this write (a full disk is told by a later write's callback): a failed
+ * stream never drains.
+ */
 export async function writeText(out: NodeJS.WritableStream, text: string | Uint8Array): Promise<void> {
+  const failure = (out as { errored?: Error | null }).errored;
+  if (failure) throw failure;
   if (!out.write(text)) await once(out, 'drain');
 }
 
