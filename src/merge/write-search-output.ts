@@ -1,9 +1,8 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rename, rm } from 'node:fs/promises';
-import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { SearchOutput } from '../search/rate-row.js';
+import { writeFileAtomically } from '../writers/atomic-file.js';
 import { writeCsv } from '../writers/csv-writer.js';
 import { writeJsonDocument } from '../writers/json-writer.js';
 import { writeNdjson } from '../writers/ndjson-writer.js';
@@ -31,7 +30,7 @@ export async function writeSearchOutput(
     const tempDir = await mkdtemp(path.join(os.tmpdir(), 'npi-rates-merge-'));
     try {
       const tempPath = path.join(tempDir, 'merged');
-      await writeFileAtomically(document, tempPath, format);
+      await writeFileAtomically(tempPath, (out) => writeDocument(document, out, format));
       // The AWS SDK loads only when the output goes to S3.
       const { uploadFileToS3 } = await import('../cloud/s3-results.js');
       await uploadFileToS3(tempPath, location, region);
@@ -40,23 +39,9 @@ export async function writeSearchOutput(
     }
     return;
   }
-  await writeFileAtomically(document, location, format);
+  await writeFileAtomically(location, (out) => writeDocument(document, out, format));
 }
 
-async function writeFileAtomically(document: SearchOutput, filePath: string, format: OutputFormat): Promise<void> {
-  const tempPath = `${filePath}.partial-${process.pid}`;
-  const file = createWriteStream(tempPath);
-  try {
-    await writeDocument(document, file, format);
-    file.end();
-    await once(file, 'close');
-    await rename(tempPath, filePath);
-  } catch (error) {
-    file.destroy();
-    await rm(tempPath, { force: true });
-    throw error;
-  }
-}
 
 async function writeDocument(document: SearchOutput, out: NodeJS.WritableStream, format: OutputFormat): Promise<void> {
   if (format === 'csv') await writeCsv(document.results, out);

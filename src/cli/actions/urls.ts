@@ -1,6 +1,3 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { finished } from 'node:stream/promises';
 import type { CliIo } from '../io.js';
 import { createByteProgress } from '../byte-progress.js';
 import { redactUrlsInText } from '../../shared/redact-url.js';
@@ -8,6 +5,7 @@ import { formatUtcSeconds, signedUrlExpiry } from '../../sources/signed-url.js';
 import { listInNetworkFiles } from '../../toc/list-in-network-files.js';
 import { parseTocFilters } from '../../toc/parse-toc-filters.js';
 import type { TocFile } from '../../toc/toc-types.js';
+import { writeFileAtomically } from '../../writers/atomic-file.js';
 import { writeLines, writeText } from '../../writers/write-text.js';
 
 export interface UrlsFlags {
@@ -21,21 +19,6 @@ export interface UrlsFlags {
   userAgent?: string;
 }
 
-/** Writes to a temp name and renames, so an interrupted run never leaves half a list under the real name. */
-async function writeFileAtomically(filePath: string, write: (out: NodeJS.WritableStream) => Promise<void>): Promise<void> {
-  const tempPath = `${filePath}.partial-${process.pid}`;
-  const file = createWriteStream(tempPath);
-  try {
-    await write(file);
-    file.end();
-    await finished(file);
-    await rename(tempPath, filePath);
-  } catch (error) {
-    file.destroy();
-    await rm(tempPath, { force: true });
-    throw error;
-  }
-}
 
 /** Signed links that have already expired are useless; say so before anyone tries them. */
 function expiredLinksWarning(files: TocFile[], nowMs: number): string | undefined {

@@ -1,0 +1,26 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+
+/**
+ * Writes a file under a temporary name and renames it, so an interrupted run never leaves half a
+ * file under the real name. A write that fails while nothing waits on the stream (a full disk)
+ * fails the whole write instead of crashing the process with an unhandled 'error' event.
+ */
+export async function writeFileAtomically(filePath: string, write: (out: NodeJS.WritableStream) => Promise<void>): Promise<void> {
+  const tempPath = `${filePath}.partial-${process.pid}`;
+  const file = createWriteStream(tempPath);
+  let failure: Error | undefined;
+  file.on('error', (error) => (failure ??= error));
+  try {
+    await write(file);
+    file.end();
+    await once(file, 'close');
+    if (failure) throw failure;
+    await rename(tempPath, filePath);
+  } catch (error) {
+    file.destroy();
+    await rm(tempPath, { force: true });
+    throw error;
+  }
+}
