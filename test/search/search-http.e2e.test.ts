@@ -1,4 +1,4 @@
-import { chmodSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -385,6 +385,17 @@ describe('search: bad input and arguments', () => {
     const run = await runCli(['search', '--npi', '1234567893', '--url', sample, '-o', output, '--no-progress', '--no-lookup', '--resume']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('belongs to a different search (npi 1245319599; now npi 1234567893)');
+  });
+
+  it('writes through a symbolic link instead of replacing the link (as /dev/stdout is when standard output is a file)', async () => {
+    const target = join(workDir, 'link-target.json');
+    const link = join(workDir, 'link.json');
+    writeFileSync(target, 'old');
+    symlinkSync(target, link);
+    const run = await runCli(['search', '--npi', '1234567893', '--url', sample, '-o', link, '--no-progress', '--no-lookup']);
+    expect(run.code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect((JSON.parse(readFileSync(target, 'utf8')) as SearchOutput).results).toHaveLength(3);
   });
 
   it('writes into a named pipe in place instead of replacing it', async () => {

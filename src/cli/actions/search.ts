@@ -1,5 +1,5 @@
 import { cpus, tmpdir } from 'node:os';
-import { access, constants, open, readFile, rm, stat } from 'node:fs/promises';
+import { access, constants, lstat, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CliIo } from '../io.js';
 import { createSearchProgress } from '../search-progress.js';
@@ -290,7 +290,10 @@ async function checkWritable(path: string): Promise<'file' | 'special'> {
     );
   const existing = await stat(absolute).catch(() => undefined);
   if (existing?.isDirectory()) throw refuse('it is a directory');
-  if (existing && !existing.isFile()) {
+  // A symbolic link (/dev/stdout when standard output is a file, say) is written through, in
+  // place: renaming a finished file over it would replace the link, not fill what it points to.
+  const isLink = (await lstat(absolute).catch(() => undefined))?.isSymbolicLink() === true;
+  if (existing && (!existing.isFile() || isLink)) {
     await access(absolute, constants.W_OK).catch(() => {
       throw refuse('permission denied');
     });
