@@ -398,6 +398,21 @@ describe('search: bad input and arguments', () => {
     expect((JSON.parse(readFileSync(target, 'utf8')) as SearchOutput).results).toHaveLength(3);
   });
 
+  it('refuses an output that another running search writes, and takes over the lock of one that is gone', async () => {
+    const output = join(workDir, 'busy.json');
+    // This test process stands for the other search: it is alive, and its id is in the lock.
+    writeFileSync(`${output}.journal.ndjson.lock`, String(process.pid));
+    const busy = await runCli(['search', '--npi', '1234567893', '--url', sample, '-o', output, '--no-progress', '--no-lookup']);
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toContain(`error: another npi-rates search (process ${process.pid}) is writing the output ${output} (wait for it to finish, or choose another -o)`);
+    // A process id above the kernel's limit (2^22) belongs to nobody: a search killed long ago.
+    writeFileSync(`${output}.journal.ndjson.lock`, '4194305');
+    const run = await runCli(['search', '--npi', '1234567893', '--url', sample, '-o', output, '--no-progress', '--no-lookup']);
+    expect(run.code).toBe(0);
+    expect(readOutput(output).results).toHaveLength(3);
+    expect(existsSync(`${output}.journal.ndjson.lock`)).toBe(false);
+  });
+
   it('writes into a named pipe in place instead of replacing it', async () => {
     const fifo = join(workDir, 'pipe');
     execFileSync('mkfifo', [fifo]);

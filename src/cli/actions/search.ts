@@ -73,12 +73,8 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
   }
   const codes = [...flags.code, ...(flags.codesFile ? await readLines(flags.codesFile) : [])];
   const target = makeSearchTarget(npis, flags.tin, codes);
-  const outputPath = flags.output ?? defaultOutputName(new Date());
+  const { outputPath, localOutput, isSpecialOutput, journalPath } = await chooseOutput(flags.output);
   const format = chooseFormat(flags.format, outputPath);
-  const localOutput = outputPath.startsWith('s3://') ? join(tmpdir(), `npi-rates-${process.pid}-output`) : outputPath;
-  const isSpecialOutput = localOutput !== '-' && (await checkWritable(localOutput)) === 'special';
-  const journalPath = await journalPathFor(outputPath, localOutput, isSpecialOutput);
-  await probeJournal(outputPath, journalPath);
   if (outputPath.startsWith('s3://')) {
     const { checkS3OutputReachable } = await import('../../cloud/s3-results.js');
     await checkS3OutputReachable(outputPath);
@@ -242,6 +238,40 @@ export function defaultOutputName(now: Date): string {
   return `results_${date}_${time}.json`;
 }
 
+/**
+ * Where the output, and the journal beside it, go. The journal is locked for this run: an -o that
+ * another running search writes is refused, and the default name, which two runs started in the
+ * same second share, moves on to `results_<time>-2.json`.
+ */
+async function chooseOutput(flag: string | undefined): Promise<{ outputPath: string; localOutput: string; isSpecialOutput: boolean; journalPath: string }> {
+  const { lockJournal } = await import('../../search/journal-lock.js');
+  const defaultName = defaultOutputName(new Date());
+  for (let attempt = 1; ; attempt++) {
+    const outputPath = flag ?? (attempt === 1 ? defaultName : defaultName.replace(/\.json$/, `-${attempt}.json`));
+    const localOutput = outputPath.startsWith('s3://') ? join(tmpdir(), `npi-rates-${process.pid}-output`) : outputPath;
+    const isSpecialOutput = localOutput !== '-' && (await checkWritable(localOutput)) === 'special';
+    const journalPath = await journalPathFor(outputPath, localOutput, isSpecialOutput);
+    // Locked before the journal is probed: the probe of a journal another run is writing must not
+    // remove it.
+    let lock: ReturnType<typeof lockJournal>;
+    try {
+      lock = lockJournal(journalPath);
+    } catch (error) {
+      throw journalUnwritable(outputPath, journalPath, error);
+    }
+    if (lock === undefined) {
+      await probeJournal(outputPath, journalPath);
+      return { outputPath, localOutput, isSpecialOutput, journalPath };
+    }
+    if (flag === undefined && attempt < 100) continue;
+    throw usageError(
+      'NPI_RATES_OUTPUT_BUSY',
+      `another npi-rates search${lock.heldBy > 0 ? ` (process ${lock.heldBy})` : ''} is writing the output ${outputPath}`,
+      'wait for it to finish, or choose another -o',
+    );
+  }
+}
+
 /** Compressed names the output would not live up to: the output is written as plain text. */
 const COMPRESSED_EXTENSIONS = /\.(gz|gzip|zip|bz2|xz|zst)$/i;
 
@@ -319,12 +349,16 @@ async function probeJournal(outputPath: string, journalPath: string): Promise<vo
     await (await open(journalPath, 'a')).close();
     if (!existed) await rm(journalPath, { force: true });
   } catch (error) {
-    throw usageError(
-      'NPI_RATES_OUTPUT_UNWRITABLE',
-      `cannot write the output ${outputPath}: its journal ${journalPath} cannot be created (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      'choose another -o path (a folder you can write to), or -o - for standard output',
-    );
+    throw journalUnwritable(outputPath, journalPath, error);
   }
+}
+
+function journalUnwritable(outputPath: string, journalPath: string, error: unknown): NpiRatesError {
+  return usageError(
+    'NPI_RATES_OUTPUT_UNWRITABLE',
+    `cannot write the output ${outputPath}: its journal ${journalPath} cannot be created (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    'choose another -o path (a folder you can write to), or -o - for standard output',
+  );
 }
 
 function describeSearch(npis: number[], tins: string[], codes: string[]): string {
