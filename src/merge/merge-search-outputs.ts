@@ -3,10 +3,10 @@ import type { SearchOutput, SearchParams } from '../search/rate-row.js';
 /**
  * Combines partial search outputs (one per Fargate task, say) into one document: file counts are
  * summed, the duration is the longest one (the parts ran side by side), and results, errors and
- * warnings are concatenated in input order. A searched file that two outputs both hold (two
- * partial runs over overlapping lists) is taken from the first only, with a warning; a file
- * that matched nothing and failed nowhere leaves no trace in an output, so it cannot be told.
- * `names`: what each document is called, for that warning.
+ * warnings are concatenated in input order. A searched file that two outputs of the same search
+ * both hold (partial runs over overlapping lists) is taken once, with a warning: from the first
+ * output where it did not fail. A file that matched nothing and failed nowhere leaves no trace
+ * in an output, so it cannot be told. `names`: what each document is called, for that warning.
  */
 export function mergeSearchOutputs(documents: readonly SearchOutput[], names: readonly string[] = []): SearchOutput {
   const params: SearchParams = {
@@ -18,34 +18,60 @@ export function mergeSearchOutputs(documents: readonly SearchOutput[], names: re
   };
   const tinLists = documents.map((document) => document.search_params.tins).filter(isDefined);
   if (tinLists.length > 0) params.tins = unionInOrder(tinLists);
-  const codeLists = documents.map((document) => document.search_params.billing_codes).filter(isDefined);
-  if (codeLists.length > 0) params.billing_codes = unionInOrder(codeLists);
+  // One output without a code filter has every code: so has the merged one.
+  const codeLists = documents.map((document) => document.search_params.billing_codes);
+  if (codeLists.every(isDefined)) params.billing_codes = unionInOrder(codeLists);
+  else delete params.billing_codes;
+  delete params.incomplete;
 
+  const keptFrom = chooseSourceDocuments(documents);
   const merged: SearchOutput = { search_params: params, results: [], errors: [], warnings: [] };
-  /** Searched file -> the document it was first taken from. */
-  const takenFrom = new Map<string, number>();
   documents.forEach((document, index) => {
     const files = filesOf(document);
-    const repeated = new Set([...files.all].filter((file) => takenFrom.has(file)));
-    for (const file of files.all) if (!repeated.has(file)) takenFrom.set(file, index);
-    params.searched_files += document.search_params.searched_files - repeated.size;
-    params.matched_files += document.search_params.matched_files - [...repeated].filter((file) => files.matched.has(file)).length;
+    const skipped = new Set([...files.all].filter((file) => keptFrom(index, file) !== index));
+    params.searched_files += document.search_params.searched_files - skipped.size;
+    params.matched_files += document.search_params.matched_files - [...skipped].filter((file) => files.matched.has(file)).length;
     params.duration_seconds = Math.max(params.duration_seconds, document.search_params.duration_seconds);
-    if (document.search_params.incomplete) params.incomplete = true;
-    const isKept = (message: { source_file: string }) => !repeated.has(message.source_file);
+    const isKept = (message: { source_file: string }) => !skipped.has(message.source_file);
     // push one at a time: spreading a 100k-row array into push() overflows the call stack.
     for (const row of document.results) if (isKept(row)) merged.results.push(row);
     for (const error of document.errors) if (isKept(error)) merged.errors.push(error);
     for (const warning of document.warnings) if (isKept(warning)) merged.warnings.push(warning);
-    for (const file of repeated) {
-      const first = takenFrom.get(file)!;
+    if (document.search_params.incomplete && (document.errors.some(isKept) || files.all.size === 0 || skipped.size < files.all.size)) {
+      params.incomplete = true;
+    }
+    for (const file of skipped) {
+      const kept = keptFrom(index, file);
       merged.warnings.push({
         source_file: file,
-        message: `searched in both ${names[first] ?? `input ${first + 1}`} and ${names[index] ?? `input ${index + 1}`}; the results of the first are kept`,
+        message: `searched in both ${names[kept] ?? `input ${kept + 1}`} and ${names[index] ?? `input ${index + 1}`}; the results of ${names[kept] ?? `input ${kept + 1}`} are kept`,
       });
     }
   });
   return merged;
+}
+
+/**
+ * Per document and searched file, the document whose results of that file are kept: the first
+ * where the file did not fail, among the outputs of the same search. Outputs for other NPIs,
+ * TINs or codes hold other rows of the same file, and keep them.
+ */
+function chooseSourceDocuments(documents: readonly SearchOutput[]): (index: number, file: string) => number {
+  const searchOf = (document: SearchOutput) => {
+    const { npis, tins, billing_codes: codes } = document.search_params;
+    return JSON.stringify([[...npis].sort(), [...(tins ?? [])].sort(), codes === undefined ? null : [...codes].sort()]);
+  };
+  const searches = documents.map(searchOf);
+  const failedIn = (index: number, file: string) => documents[index].errors.some((error) => error.source_file === file);
+  const chosen = new Map<string, number>();
+  documents.forEach((document, index) => {
+    for (const file of filesOf(document).all) {
+      const key = `${searches[index]}\n${file}`;
+      const earlier = chosen.get(key);
+      if (earlier === undefined || (failedIn(earlier, file) && !failedIn(index, file))) chosen.set(key, index);
+    }
+  });
+  return (index, file) => chosen.get(`${searches[index]}\n${file}`) ?? index;
 }
 
 /** The searched files a document shows: those with rows, and those with errors. */

@@ -61,7 +61,31 @@ describe('mergeSearchOutputs', () => {
     // 2 + 3 files, shared.json counted once; matched: a.json and shared.json.
     expect(merged.search_params).toMatchObject({ searched_files: 4, matched_files: 2 });
     expect(merged.errors).toEqual([{ source_file: 'bad.json', message: 'cut' }]);
-    expect(merged.warnings).toEqual([{ source_file: 'shared.json', message: 'searched in both part-1.json and part-2.json; the results of the first are kept' }]);
+    expect(merged.warnings).toEqual([{ source_file: 'shared.json', message: 'searched in both part-1.json and part-2.json; the results of part-1.json are kept' }]);
+  });
+
+  it('takes a shared file from the output where it did not fail', () => {
+    const failed = partial({ searched_files: 1, matched_files: 0, incomplete: true }, [], [{ source_file: 'x.json', message: 'not JSON' }]);
+    const succeeded = partial({ searched_files: 1, matched_files: 1 }, [row('x.json', '1', 1)]);
+    for (const [documents, names] of [
+      [[failed, succeeded], ['f1.json', 'f2.json']],
+      [[succeeded, failed], ['f2.json', 'f1.json']],
+    ] as const) {
+      const merged = mergeSearchOutputs(documents, names);
+      expect(merged.results.map((result) => result.source_file)).toEqual(['x.json']);
+      expect(merged.errors).toEqual([]);
+      expect(merged.search_params).toEqual({ npis: [1234567893], searched_files: 1, matched_files: 1, duration_seconds: 1 });
+      expect(merged.warnings.map((warning) => warning.message)).toEqual(['searched in both f2.json and f1.json; the results of f2.json are kept']);
+    }
+  });
+
+  it('keeps the rows of a file from outputs of different searches, and drops a code filter only one had', () => {
+    const forA = partial({ npis: [1234567893], billing_codes: ['CPT:99213'] }, [row('x.json', '99213', 1)]);
+    const forB = partial({ npis: [1111111112] }, [{ ...row('x.json', '99214', 2), npi: 1111111112 }]);
+    const merged = mergeSearchOutputs([forA, forB]);
+    expect(merged.results.map((result) => result.npi)).toEqual([1234567893, 1111111112]);
+    expect(merged.warnings).toEqual([]);
+    expect(merged.search_params.billing_codes).toBeUndefined();
   });
 
   it('unites the NPIs of parts that searched different NPIs and keeps an incomplete flag', () => {
