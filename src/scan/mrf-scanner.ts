@@ -341,6 +341,16 @@ export class MrfScanner implements WalkerHandler {
   }
 
   /**
+   * After the document failed inside an in_network item (a file cut off in one huge item): the
+   * rows of its rates read so far, with the item fields read so far, so they are not lost.
+   */
+  salvageOpenItem(): void {
+    if (this.topKey !== 'in_network') return;
+    if (this.finishing === undefined) this.finishItem();
+    while (!this.emitFinishedRows());
+  }
+
+  /**
    * Hands the finished item's rows to onRows a block at a time, and stops while the writer is
    * full (an item of millions of rows comes in several blocks). True once all are handed over;
    * else the scan pauses and calls it again when the writer has caught up.

@@ -83,7 +83,7 @@ async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentS
     events: { ...events, isRowsFull: () => options.rowsBackpressure?.isFull() ?? false },
   });
   const walker = new JsonWalker(scanner, sourceName);
-  await walkChunks(walker, decoded, () => waitForPause(scanner, table, options));
+  await walkScanning(scanner, walker, decoded, () => waitForPause(scanner, table, options));
   await table.settle();
   if (!scanner.hasSeenInNetwork) {
     throw new NpiRatesError(
@@ -137,8 +137,18 @@ async function runPass(
   });
   const walker = new JsonWalker(scanner, options.sourceName);
   // The first pass checked the whole document; this one stops where in_network ends.
-  await walkChunks(walker, decoded, () => waitForPause(scanner, table, options), () => scanner.hasReadAllItNeeds);
+  await walkScanning(scanner, walker, decoded, () => waitForPause(scanner, table, options), () => scanner.hasReadAllItNeeds);
   return { rowsFound: scanner.rowsFound, decompressedBytes: walker.offset };
+}
+
+/** walkChunks, keeping the rows of an item the document failed inside (see salvageOpenItem). */
+async function walkScanning(scanner: MrfScanner, ...walk: Parameters<typeof walkChunks>): Promise<void> {
+  try {
+    await walkChunks(...walk);
+  } catch (error) {
+    scanner.salvageOpenItem();
+    throw error;
+  }
 }
 
 /**

@@ -270,6 +270,17 @@ describe('schema shapes', () => {
     ]);
   });
 
+  it('keeps the rows read so far of an item the document is cut off in', async () => {
+    const rate = (value: number) => JSON.stringify({ provider_references: [1], negotiated_prices: [price(value)] });
+    const text =
+      `{"provider_references":[{"provider_group_id":1,"provider_groups":[${JSON.stringify(group([A]))}]}],` +
+      `"in_network":[{"billing_code":"CSTM-00","negotiated_rates":[${rate(1)},${rate(2)},${rate(3)}`;
+    const outcome = await scanBytes(encode(text.slice(0, -5)), { npis: [A] }, { chunkSize: 64 });
+    expect(outcome.error?.message).toContain('unexpected end of input while reading in_network[0].negotiated_rates');
+    // Rates 1 and 2 were whole; the third was cut.
+    expect(outcome.rows.map((row) => `${row.billing_code} ${row.negotiated_rate}`)).toEqual(['CSTM-00 1', 'CSTM-00 2']);
+  });
+
   it('takes single objects where arrays belong: provider_references, in_network, negotiated_rates, provider_groups', async () => {
     const document = {
       provider_references: { provider_group_id: 1, provider_groups: group(A) },
