@@ -83,7 +83,7 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
 
   const isStdout = options.outputPath === '-';
   const isInPlace = isStdout || options.writeInPlace === true;
-  const temporaryPath = `${options.outputPath}.partial-${process.pid}`;
+  const temporaryPath = partialOutputPath(options.outputPath);
   const out = isStdout
     ? options.stdout
     : createWriteStream(options.writeInPlace ? options.outputPath : temporaryPath, { highWaterMark: WRITE_AHEAD_BYTES });
@@ -106,6 +106,11 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
     throw error;
   }
   return summary;
+}
+
+/** Where a local output is written before it is renamed into place. */
+export function partialOutputPath(outputPath: string): string {
+  return `${outputPath}.partial-${process.pid}`;
 }
 
 /** Warnings shown at the end of the log: CSV and NDJSON outputs have no place for them. */

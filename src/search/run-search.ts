@@ -142,7 +142,7 @@ function journalWriteFailed(path: string, error: unknown): NpiRatesError {
   return new NpiRatesError('NPI_RATES_WRITE_FAILED', `cannot write the results journal ${path}: ${reason}; the search was stopped`, {
     hint:
       code === 'ENOSPC'
-        ? 'free space on that disk (or choose an -o on another one), then run the same command with --resume: finished files are not searched again'
+        ? 'free space on that disk, then run the same command with --resume: finished files are not searched again'
         : 'make sure the output folder can be written, then run the same command with --resume',
     cause: error,
   });

@@ -1,4 +1,5 @@
 import { cpus, tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { access, constants, lstat, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CliIo } from '../io.js';
@@ -8,7 +9,7 @@ import { parseNpiList } from '../../match/npi.js';
 import { makeSearchTarget } from '../../match/search-target.js';
 import type { SearchedNpisDescription } from '../../nppes/describe-searched-npis.js';
 import { runSearch, uniqueLocations } from '../../search/run-search.js';
-import { writeFinalOutput } from '../../search/final-output.js';
+import { partialOutputPath, writeFinalOutput } from '../../search/final-output.js';
 import { readUrlList } from '../../search/url-list.js';
 import { signedUrlExpiry } from '../../sources/open-source.js';
 import { MAX_CONNECTIONS } from '../../sources/source-options.js';
@@ -122,11 +123,36 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
       events: progress,
       signal: abort.signal,
     });
+  } catch (error) {
+    // Standard output cannot be resumed: its journal is of no use once the search failed.
+    if (outputPath === '-') {
+      await rm(journalPath, { force: true });
+      if (error instanceof NpiRatesError && error.code === 'NPI_RATES_WRITE_FAILED') {
+        throw new NpiRatesError(error.code, error.message, {
+          hint: `a search to standard output keeps its rows in the temporary folder (${tmpdir()}) until the end: free space there, set TMPDIR to another folder, or write to a file with -o`,
+          cause: error,
+        });
+      }
+    }
+    throw error;
   } finally {
     progress.stop();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+  // Ctrl-C while the output is written (to a slow reader, say): the half-written output goes;
+  // a file output's journal stays for --resume, standard output's goes with it.
+  const onSignalWhileWriting = (signal: NodeJS.Signals) => {
+    if (outputPath === '-') rmSync(journalPath, { force: true });
+    else if (!isSpecialOutput) rmSync(partialOutputPath(localOutput), { force: true });
+    io.err.write(
+      `\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'} while writing the output` +
+        `${outputPath === '-' ? '' : `; every row found is in ${journalPath}: run the same command with --resume to write it`}\n`,
+    );
+    process.exit(signal === 'SIGINT' ? EXIT_INTERRUPTED : EXIT_TERMINATED);
+  };
+  process.once('SIGINT', onSignalWhileWriting);
+  process.once('SIGTERM', onSignalWhileWriting);
   if (run.resumedFiles.length > 0) {
     io.err.write(`resumed: ${run.resumedFiles.length} file(s) already searched by an earlier run were skipped\n`);
   }
@@ -145,11 +171,16 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
     },
     unfinishedErrors: run.unfinished,
     runWarnings: npiWarnings.map((message) => ({ source_file: '', message })),
-  }).catch(async (error: unknown) => {
-    // Standard output cannot be resumed, so its journal is of no use to anyone (see below).
-    if (outputPath === '-') await rm(journalPath, { force: true });
-    throw outputWriteFailed(outputPath, journalPath, error);
-  });
+  })
+    .catch(async (error: unknown) => {
+      // Standard output cannot be resumed, so its journal is of no use to anyone (see below).
+      if (outputPath === '-') await rm(journalPath, { force: true });
+      throw outputWriteFailed(outputPath, journalPath, error);
+    })
+    .finally(() => {
+      process.removeListener('SIGINT', onSignalWhileWriting);
+      process.removeListener('SIGTERM', onSignalWhileWriting);
+    });
   if (outputPath.startsWith('s3://')) {
     const { uploadFileToS3 } = await import('../../cloud/s3-results.js');
     await uploadFileToS3(localOutput, outputPath).catch((error: NpiRatesError) => {
@@ -388,7 +419,7 @@ function outputWriteFailed(outputPath: string, journalPath: string, error: unkno
   const canResume = outputPath !== '-';
   return new NpiRatesError('NPI_RATES_WRITE_FAILED', `cannot write the output ${outputPath === '-' ? '(standard output)' : outputPath}: ${reason}`, {
     hint: canResume
-      ? `every row found is in ${journalPath}: free space (or choose another -o), then run the same command with --resume to write the output without searching again`
+      ? `every row found is in ${journalPath}: free space on that disk, then run the same command with --resume to write the output without searching again`
       : code === 'EPIPE'
         ? undefined
         : 'write to a file with -o instead',
