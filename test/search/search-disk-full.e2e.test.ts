@@ -41,7 +41,7 @@ describe('a full disk', () => {
     expect(run.code).toBe(1);
     const [journal] = readdirSync(tempDir);
     expect(run.stderr).toContain(
-      `error: cannot write the output /dev/full: the disk is full (every row found is in ${join(tempDir, journal)}: free space (or choose another -o), ` +
+      `error: cannot write the output /dev/full: the disk is full (every row found is in ${join(tempDir, journal)}: free space on that disk, ` +
         'then run the same command with --resume to write the output without searching again)',
     );
     const rows = readFileSync(join(tempDir, journal), 'utf8').split('\n').filter((line) => line.startsWith('{"source_file"'));
