@@ -80,10 +80,18 @@ export function asTextList(value: unknown, warn?: Warn, name = 'code list'): str
   return list;
 }
 
-/** Ids of a references list: as asIdKey, and a string of several ids ("1, 2") gives each. */
+/**
+ * Ids of a references list: as asIdKey; a string of several ids ("1, 2") gives each, and a list
+ * inside the list ([[1], [2]]) is read too.
+ */
 export function asIdKeys(value: unknown, warn?: Warn, name = 'provider_references'): string[] {
   const keys: string[] = [];
   for (const item of asArray(value)) {
+    if (Array.isArray(item)) {
+      warn?.(`${name} holds a list inside its list (${JSON.stringify(item).slice(0, 60)}); its ids are read`);
+      keys.push(...asIdKeys(item, warn, name));
+      continue;
+    }
     if (typeof item === 'string') {
       const parts = numbersInOneString(item, /^\d+$/);
       if (parts !== undefined) {

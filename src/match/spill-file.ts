@@ -11,6 +11,8 @@ import { join } from 'node:path';
 export class SpillFile {
   private file: { directory: string; fd: number } | undefined;
   private cannotSpill = false;
+  /** Why the data stays in memory, once a write failed (the first failure). */
+  failure: string | undefined;
 
   constructor(
     private readonly fileName: string,
@@ -27,8 +29,9 @@ export class SpillFile {
       }
       writeSync(this.file.fd, data, 0, data.byteLength, position);
       return true;
-    } catch {
+    } catch (error) {
       this.cannotSpill = true;
+      this.failure = `${(error as NodeJS.ErrnoException).code ?? (error as Error).message} in ${this.tempRoot}`;
       return false;
     }
   }

@@ -337,7 +337,21 @@ export class MrfScanner implements WalkerHandler {
     for (const { rate, groups } of pending) addRateRows(rate, groups, this.options.events.onWarning, rows);
     if (this.header.billing_code === null) this.options.events.onWarning('an in_network item with matching rates has no billing_code; its rows have an empty one');
     this.finishing = itemParts(this.options.sourceName, this.header);
+    this.warnAboutSpillFailure();
     this.emitFinishedRows();
+  }
+
+  private hasWarnedAboutSpill = false;
+
+  /** Once: a very large item's rows could not go to the temporary folder, so they use memory. */
+  private warnAboutSpillFailure(): void {
+    const failure = this.options.rowsSpill?.failure;
+    if (failure === undefined || this.hasWarnedAboutSpill) return;
+    this.hasWarnedAboutSpill = true;
+    this.options.events.onWarning(
+      `the rows of a very large in_network item could not be moved to the temporary folder (${failure}), so they were kept in memory; ` +
+        'free space there or set TMPDIR to another folder',
+    );
   }
 
   /**

@@ -182,6 +182,17 @@ describe('ItemRows of a very large item', () => {
   });
 });
 
+describe('SpillFile', () => {
+  it('answers false and says why when no temporary file can be made, so the caller keeps the data in memory', () => {
+    const missing = join(tmpdir(), 'npi-rates-no-such-folder', 'deeper');
+    const spill = new SpillFile('rows.bin', missing);
+    expect(spill.write(new Float64Array(4), 0)).toBe(false);
+    expect(spill.failure).toBe(`ENOENT in ${missing}`);
+    expect(spill.write(new Float64Array(4), 0)).toBe(false);
+    spill.close();
+  });
+});
+
 describe('RowDeduper', () => {
   it('checks the rows of an item written as many entries against a set once it has more than 16 runs, with the same answers', () => {
     const deduper = new RowDeduper();

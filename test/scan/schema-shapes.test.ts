@@ -151,6 +151,24 @@ describe('schema shapes', () => {
     ]);
   });
 
+  it('reads reference ids in lists nested in the list, with a warning', async () => {
+    const document = {
+      provider_references: [
+        { provider_group_id: 1, provider_groups: [group([A])] },
+        { provider_group_id: 2, provider_groups: [group([A], '11-1000002')] },
+      ],
+      in_network: [{ billing_code: '1', negotiated_rates: [{ provider_references: [[1], [2]], negotiated_prices: [price(5)] }] }],
+    };
+    for (const useElementFilter of [true, false]) {
+      const outcome = await scanBytes(encode(document), { npis: [A] }, { chunkSize: 9, useElementFilter });
+      expect(outcome.rows.map((row) => row.tin.value)).toEqual(['11-1000001', '11-1000002']);
+      expect(outcome.warnings).toEqual([
+        'provider_references holds a list inside its list ([1]); its ids are read',
+        'provider_references holds a list inside its list ([2]); its ids are read',
+      ]);
+    }
+  });
+
   it("reads Python's NaN, Infinity and -Infinity as null with a warning instead of failing the file", async () => {
     // What json.dumps writes for a float('nan') rate: not JSON, but real files carry it.
     const text =

@@ -392,10 +392,12 @@ function journalUnwritable(outputPath: string, journalPath: string, error: unkno
   );
 }
 
+/** The search in words, the same whatever the order the NPIs, TINs and codes were given in (see --resume). */
 function describeSearch(npis: number[], tins: string[], codes: string[]): string {
-  const parts = [`npi ${npis.join(',') || '-'}`];
-  if (tins.length > 0) parts.push(`tin ${tins.join(',')}`);
-  if (codes.length > 0) parts.push(`code ${codes.join(',')}`);
+  const sorted = <T>(list: T[]) => [...list].sort().join(',');
+  const parts = [`npi ${sorted(npis) || '-'}`];
+  if (tins.length > 0) parts.push(`tin ${sorted(tins)}`);
+  if (codes.length > 0) parts.push(`code ${sorted(codes)}`);
   return parts.join('; ');
 }
 
