@@ -299,9 +299,18 @@ describe('search: bad input and arguments', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
       `error: -o ${join(workDir, 'rates.csv.gz')}: npi-rates writes its output uncompressed, so that name would not match what is in it ` +
-        `(write -o ${join(workDir, 'rates.csv')}, then gzip ${join(workDir, 'rates.csv')})`,
+        `(write -o ${join(workDir, 'rates.csv')}, then compress it (gzip ${join(workDir, 'rates.csv')}))`,
     );
     expect(existsSync(join(workDir, 'rates.csv.gz'))).toBe(false);
+  });
+
+  it('refuses an output that is also a file to search', async () => {
+    const input = join(workDir, 'input-and-output.json');
+    writeFileSync(input, '{"in_network": []}');
+    const run = await runCli(['search', '--npi', '1234567893', '--url', `file://${input}`, '-o', input, '--no-progress', '--no-lookup']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`error: -o ${input} is also a file to search: the output would replace it (choose another -o)`);
+    expect(readFileSync(input, 'utf8')).toBe('{"in_network": []}');
   });
 
   it('refuses NPI 0, the TIN-only placeholder', async () => {

@@ -1,5 +1,6 @@
 import { cpus, tmpdir } from 'node:os';
 import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { access, constants, lstat, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CliIo } from '../io.js';
@@ -93,6 +94,7 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
     userAgent: flags.userAgent,
   };
   const locations = await collectLocations(flags, io, sourceOptions);
+  refuseOutputAmongInputs(localOutput, locations);
   warnAboutExpiredLinks(locations, io);
   const registryHeader = flags.lookup && npis.length > 0 ? lookUpSearchedNpis(npis) : undefined;
 
@@ -303,8 +305,21 @@ async function chooseOutput(flag: string | undefined): Promise<{ outputPath: str
   }
 }
 
+/** An output that is also one of the files to search would replace it. */
+function refuseOutputAmongInputs(localOutput: string, locations: readonly string[]): void {
+  if (localOutput === '-') return;
+  const output = resolve(localOutput);
+  for (const location of locations) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !location.startsWith('file://')) continue;
+    const path = location.startsWith('file://') ? fileURLToPath(location) : location;
+    if (resolve(path) === output) {
+      throw usageError('NPI_RATES_BAD_OPTION', `-o ${localOutput} is also a file to search: the output would replace it`, 'choose another -o');
+    }
+  }
+}
+
 /** Compressed names the output would not live up to: the output is written as plain text. */
-const COMPRESSED_EXTENSIONS = /\.(gz|gzip|zip|bz2|xz|zst)$/i;
+const COMPRESSED_EXTENSIONS = /\.(gz|gzip|tgz|zip|bz2|tbz2?|xz|txz|zst|7z|rar|lz4|lzma|z)$/i;
 
 function chooseFormat(flag: string | undefined, outputPath: string): OutputFormat {
   const name = outputPath.replace(/[?#].*$/, '');
@@ -313,7 +328,7 @@ function chooseFormat(flag: string | undefined, outputPath: string): OutputForma
     throw usageError(
       'NPI_RATES_BAD_OPTION',
       `-o ${outputPath}: npi-rates writes its output uncompressed, so that name would not match what is in it`,
-      `write -o ${plain}, then gzip ${plain}`,
+      outputPath.startsWith('s3://') ? `write -o ${plain}` : `write -o ${plain}, then compress it (gzip ${plain})`,
     );
   }
   if (flag === undefined) return formatFromPath(outputPath);
