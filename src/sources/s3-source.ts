@@ -53,6 +53,13 @@ function s3Error(error: unknown, label: string): NpiRatesError {
     });
   }
   const message = (error as S3Failure).message ?? String(error);
+  if (name === 'CredentialsProviderError' || name === 'InvalidAccessKeyId' || name === 'ExpiredToken' || name === 'SignatureDoesNotMatch') {
+    return new NpiRatesError('NPI_RATES_S3_ACCESS_DENIED', `${label}: AWS credentials are missing or not valid (${name}: ${message})`, {
+      hint: 'set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login`; a public object can be read over https:// instead',
+      cause: error,
+      details: { status },
+    });
+  }
   return new NpiRatesError('NPI_RATES_S3_FAILED', `${label}: ${name}: ${message}`, { cause: error, details: { status } });
 }
 

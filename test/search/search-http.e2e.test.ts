@@ -313,6 +313,18 @@ describe('search: bad input and arguments', () => {
     expect(readFileSync(input, 'utf8')).toBe('{"in_network": []}');
   });
 
+  it('says that AWS credentials are missing for an s3:// file, with what to do', async () => {
+    const noCredentials = {
+      AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '', AWS_PROFILE: 'npi-rates-test-no-such-profile',
+      AWS_CONFIG_FILE: join(workDir, 'no-config'), AWS_SHARED_CREDENTIALS_FILE: join(workDir, 'no-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true', AWS_ENDPOINT_URL: '', AWS_REGION: 'us-east-1',
+    };
+    const run = await runCli(['search', '--npi', '1234567893', '--url', 's3://npi-rates-test-bucket/rates.json.gz', '-o', '-', '--no-progress', '--no-lookup', '--retries', '0'], { env: noCredentials });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('s3://npi-rates-test-bucket/rates.json.gz: AWS credentials are missing or not valid (');
+    expect(run.stderr).toContain('set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login`');
+  });
+
   it('refuses NPI 0, the TIN-only placeholder', async () => {
     const run = await runCli(['search', '--npi', '0000000000', '--url', sample, '-o', '-']);
     expect(run.code).toBe(2);
