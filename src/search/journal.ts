@@ -14,6 +14,8 @@ export interface FileRecord {
   incomplete: boolean;
   error?: { message: string; code?: string };
   warnings: string[];
+  /** A local file's size and modification time when it was searched, so --resume sees a change. */
+  source_stamp?: string;
 }
 
 /** First record of a journal: what was searched for, so --resume never mixes two searches. */
@@ -63,7 +65,13 @@ export class Journal {
    * `searchedFiles`: the files of this run, by display name; with --resume, finished files of the
    * journal that are not among them (the list changed) are dropped with their rows.
    */
-  static async open(path: string, resume: boolean, search: string, searchedFiles?: ReadonlySet<string>): Promise<{ journal: Journal; finished: Set<string> }> {
+  static async open(
+    path: string,
+    resume: boolean,
+    search: string,
+    searchedFiles?: ReadonlySet<string>,
+    stampOf: (sourceFile: string) => string | undefined = () => undefined,
+  ): Promise<{ journal: Journal; finished: Set<string> }> {
     const kept = new Map<string, FileRecord>();
     if (resume && existsSync(path)) {
       for await (const line of readJournalLines(path)) {
@@ -77,7 +85,9 @@ export class Journal {
           );
         }
         const isSearchedNow = searchedFiles === undefined || (record?.kind === 'file' && searchedFiles.has(record.source_file));
-        if (record?.kind === 'file' && !record.error && isSearchedNow) kept.set(record.source_file, record);
+        // A local file that changed since it was searched is searched again.
+        const isUnchanged = record?.kind === 'file' && (record.source_stamp === undefined || record.source_stamp === stampOf(record.source_file));
+        if (record?.kind === 'file' && !record.error && isSearchedNow && isUnchanged) kept.set(record.source_file, record);
       }
       const keptPath = `${path}.resume`;
       const out = createWriteStream(keptPath);

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SearchTarget } from '../match/search-target.js';
@@ -58,7 +59,10 @@ export interface SearchRunResult {
 export async function runSearch(options: SearchRunOptions): Promise<SearchRunResult> {
   const locations = uniqueLocations(options.locations);
   const searchedFiles = new Set(locations.map((location) => redactUrl(location)));
-  const { journal, finished } = await Journal.open(options.journalPath, options.resume, options.searchDescription, searchedFiles);
+  const stamps = new Map(locations.map((location) => [redactUrl(location), localFileStamp(location)]));
+  const { journal, finished } = await Journal.open(options.journalPath, options.resume, options.searchDescription, searchedFiles, (file) =>
+    stamps.get(file),
+  );
   const remoteCache = new RemoteReferenceCache(options.sourceOptions);
   const queue = locations.filter((location) => !finished.has(redactUrl(location)));
   const total = queue.length;
@@ -113,6 +117,8 @@ export async function runSearch(options: SearchRunOptions): Promise<SearchRunRes
         warnings: warnings.list(),
       };
       if (result.error) record.error = result.error;
+      const stamp = stamps.get(displayName);
+      if (stamp !== undefined) record.source_stamp = stamp;
       await append(() => journal.appendFile(record));
       done.add(displayName);
       options.events?.onFileDone?.(displayName, result);
@@ -134,6 +140,17 @@ export async function runSearch(options: SearchRunOptions): Promise<SearchRunRes
       code: 'NPI_RATES_INTERRUPTED',
     }));
   return { resumedFiles: [...finished], unfinished, interrupted: options.signal?.aborted ?? false, files: journal.files };
+}
+
+/** A local file's size and modification time (undefined for URLs, or a file that cannot be read). */
+function localFileStamp(location: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !location.startsWith('file://')) return undefined;
+  try {
+    const stats = statSync(location.startsWith('file://') ? fileURLToPath(location) : location);
+    return `${stats.size}:${stats.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
 }
 
 function journalWriteFailed(path: string, error: unknown): NpiRatesError {

@@ -363,6 +363,25 @@ describe('search: bad input and arguments', () => {
     expect(existsSync(`${output}.journal.ndjson`)).toBe(false);
   });
 
+  it('--resume searches a local file again when it changed since the earlier run', async () => {
+    const output = join(workDir, 'resume-changed.json');
+    const local = join(workDir, 'changing.json');
+    const document = (rate: number) =>
+      JSON.stringify({
+        provider_references: [{ provider_group_id: 1, provider_groups: [{ npi: [1234567893], tin: { type: 'ein', value: '11-1000001' } }] }],
+        in_network: [{ billing_code: '1', negotiated_rates: [{ provider_references: [1], negotiated_prices: [{ negotiated_type: 'negotiated', negotiated_rate: rate }] }] }],
+      });
+    writeFileSync(local, document(24.1));
+    server.serve('/resume-changed/bad.json', { body: Buffer.from('{"in_network": [') });
+    const args = ['search', '--npi', '1234567893', '--url', local, '--url', server.url('/resume-changed/bad.json'), '-o', output, '--no-progress', '--no-lookup'];
+    expect((await runCli(args)).code).toBe(1);
+    writeFileSync(local, document(199.9));
+    server.serve('/resume-changed/bad.json', { body: Buffer.from('{"in_network": []}') });
+    const second = await runCli([...args, '--resume']);
+    expect(second.code).toBe(0);
+    expect(readOutput(output).results.map((row) => row.negotiated_rate)).toEqual([199.9]);
+  });
+
   it('--resume with another list of files drops the journal files no longer in it, with their rows', async () => {
     const output = join(workDir, 'resume-other-list.json');
     server.serve('/resume-list/bad.json', { body: Buffer.from('{"in_network": [') });
