@@ -40,6 +40,14 @@ interface Composing {
   next: number;
 }
 
+/** An item of several runs, de-duplicated whole before it is composed (see judgeRuns). */
+interface JudgedRuns {
+  /** Per run: its kept rows, and how often each occurs in the run. */
+  runs: Array<{ kept: Int32Array<ArrayBuffer>; occurrences: Int32Array<ArrayBuffer> }>;
+  /** Copies in later runs of a row an earlier run keeps (or an earlier item made), by hash. */
+  laterCopies: Map<number, number>;
+}
+
 /** Where a run moved to the temporary file lies: bytes, then marks, then hashes. */
 interface SpilledRun {
   position: number;
@@ -74,6 +82,8 @@ export class ItemRows implements RowPiecesSink {
   private readBack: RowRun | undefined;
   /** While finishing: the run whose kept rows are being composed into blocks. */
   private composing: Composing | undefined;
+  /** While finishing an item of several runs: each run's kept rows and their counts (judgeRuns). */
+  private judged: JudgedRuns | undefined;
 
   /** `spill`: where runs of rows go past SEGMENT_BYTES; without it they all stay in memory. */
   constructor(
@@ -113,14 +123,14 @@ export class ItemRows implements RowPiecesSink {
     this.nextSpilled = 0;
     this.readBack = undefined;
     this.composing = undefined;
+    this.judged = undefined;
   }
 
   /**
    * The finished item's rows as journal lines, in blocks of about BLOCK_BYTES (the runs moved to
-   * the temporary file in order, then the rows in memory): each row once with its occurrences,
-   * leaving out rows an earlier item of the file, or an earlier run of this item, produced. Call
-   * until it answers undefined; then the rows are cleared. A row repeated in two runs of one
-   * item is written once, with the count of the first run only.
+   * the temporary file in order, then the rows in memory): each row once with its occurrences in
+   * the whole item, leaving out rows an earlier item of the file produced. Call until it answers
+   * undefined; then the rows are cleared.
    */
   finishNext(item: ItemParts): RowBlock | undefined {
     for (;;) {
@@ -130,6 +140,9 @@ export class ItemRows implements RowPiecesSink {
         if (composing.next === composing.keptCount) this.composing = undefined;
         return block;
       }
+      // An item in several runs is judged whole first, so a row's count covers every run.
+      if (this.judged === undefined && this.spilled.length > 0) this.judged = this.judgeRuns(item);
+      const runIndex = this.nextSpilled;
       let run: RowRun;
       if (this.nextSpilled < this.spilled.length) {
         run = this.readSpilled(this.spilled[this.nextSpilled++]);
@@ -137,20 +150,52 @@ export class ItemRows implements RowPiecesSink {
         run = { bytes: this.bytes, used: this.used, marks: this.marks, hashes: this.hashes, count: this.count };
         this.count = 0;
         this.used = 0;
+        this.nextSpilled++;
       } else {
         this.clear();
         if (this.bytes.length > KEPT_BYTES) this.bytes = Buffer.allocUnsafe(INITIAL_BYTES);
         if (this.hashes.length > KEPT_ROWS) this.allocateRows(INITIAL_ROWS);
         return undefined;
       }
-      const keptCount = this.dedupe(item, run);
+      let keptCount: number;
+      const verdict = this.judged?.runs[runIndex];
+      if (verdict === undefined) {
+        keptCount = this.dedupe(item, run.hashes, run.count);
+      } else {
+        const { kept, occurrences } = verdict;
+        keptCount = kept.length;
+        const laterCopies = this.judged!.laterCopies;
+        if (laterCopies.size > 0) for (let k = 0; k < keptCount; k++) occurrences[k] += laterCopies.get(run.hashes[kept[k]]) ?? 0;
+        this.kept = kept;
+        this.occurrences = occurrences;
+      }
       if (keptCount > 0) this.composing = { run, keptCount, next: 0 };
     }
   }
 
-  /** Marks which rows of the run are kept (in `kept`) and how often each occurs; returns how many. */
-  private dedupe(item: ItemParts, run: RowRun): number {
-    const { count, hashes } = run;
+  /**
+   * Which rows of each run are kept and how often each occurs in it: every run is de-duplicated
+   * in order (reading only the hashes of the spilled ones), and the copies of rows that an
+   * earlier run keeps are counted by hash, to be added when that run is composed. Costs 8 bytes
+   * per kept row, and 16 or so per row that several runs share.
+   */
+  private judgeRuns(item: ItemParts): JudgedRuns {
+    const laterCopies = new Map<number, number>();
+    const runs: JudgedRuns['runs'] = [];
+    const runCount = this.spilled.length + (this.count > 0 ? 1 : 0);
+    for (let r = 0; r < runCount; r++) {
+      const hashes = r < this.spilled.length ? this.readSpilledHashes(this.spilled[r]) : this.hashes.subarray(0, this.count);
+      const keptCount = this.dedupe(item, hashes, hashes.length, laterCopies);
+      runs.push({ kept: this.kept.slice(0, keptCount), occurrences: this.occurrences.slice(0, keptCount) });
+    }
+    return { runs, laterCopies };
+  }
+
+  /**
+   * Marks which rows are kept (in `kept`) and how often each occurs; returns how many. With
+   * `laterCopies`, each row an earlier run or item made is counted there by its hash.
+   */
+  private dedupe(item: ItemParts, hashes: Float64Array, count: number, laterCopies?: Map<number, number>): number {
     if (count > this.kept.length) {
       this.kept = new Int32Array(count);
       this.occurrences = new Int32Array(count);
@@ -167,6 +212,8 @@ export class ItemRows implements RowPiecesSink {
         occurrences[keptCount++] = 1;
       } else if (verdict !== MADE_BY_EARLIER_ITEM) {
         occurrences[verdict]++;
+      } else if (laterCopies !== undefined) {
+        laterCopies.set(hashes[row], (laterCopies.get(hashes[row]) ?? 0) + 1);
       }
     }
     deduper.endItem();
@@ -223,6 +270,13 @@ export class ItemRows implements RowPiecesSink {
     this.spillEnd = hashesAt + count * 8;
     this.count = 0;
     this.used = 0;
+  }
+
+  /** Only the hashes of a spilled run. */
+  private readSpilledHashes(spilled: SpilledRun): Float64Array {
+    const hashes = new Float64Array(spilled.count);
+    this.spill!.read(hashes, spilled.position + spilled.used + spilled.count * 12);
+    return hashes;
   }
 
   private readSpilled(spilled: SpilledRun): RowRun {
