@@ -111,6 +111,8 @@ export function asIdKey(value: unknown): string | null {
   const text = asText(value);
   if (text === null) return null;
   const trimmed = text.trim();
-  // 11.0 and "011" are the same group as 11.
-  return /^\d+(\.0+)?$/.test(trimmed) ? String(Number(trimmed)) : trimmed;
+  // 11.0 and "011" are the same group as 11. Digits are kept as text, never through a double:
+  // ids longer than 15 digits would round (see scan/long-integers.ts).
+  const integer = /^0*(\d+?)(\.0+)?$/.exec(trimmed);
+  return integer === null ? trimmed : integer[1];
 }

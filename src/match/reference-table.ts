@@ -80,7 +80,8 @@ export class ReferenceTable {
       const list = this.matchedGroups.get(id);
       if (list) list.push(matched);
       else this.matchedGroups.set(id, [matched]);
-      if (/^\d+$/.test(id)) this.matchedNumericIds.add(Number(id));
+      // Longer ids could round as numbers; the byte filters hand every rate with one to JavaScript.
+      if (/^\d{1,15}$/.test(id)) this.matchedNumericIds.add(Number(id));
     }
   }
 

@@ -1,6 +1,6 @@
 import { NpiRatesError } from '../shared/errors.js';
 import type { RowBlock } from '../search/rate-row.js';
-import { asArray, asText, isObject, type Warn } from '../match/loose-fields.js';
+import { asArray, asText, getField, isObject, type JsonObject, type Warn } from '../match/loose-fields.js';
 import type { MatchedGroup } from '../match/provider-group.js';
 import {
   emptyItemHeader,
@@ -16,6 +16,7 @@ import { addRateRows, itemParts, type ItemParts } from '../match/row-lines.js';
 import { isWantedCode, type SearchTarget } from '../match/search-target.js';
 import { formatPath } from './json-path.js';
 import { parseWithNonFiniteNumbers } from './non-finite-json.js';
+import { quoteLongIntegers } from './long-integers.js';
 import type { PathSegment, ValueKind, ValueMode, WalkerHandler } from './json-walker.js';
 import { RatePrefilter, searchedDigitPatterns } from './rate-prefilter.js';
 import { RateElementFilter } from './kernel/rate-filter.js';
@@ -167,7 +168,7 @@ export class MrfScanner implements WalkerHandler {
     if (this.topKey === 'provider_references') {
       this.referenceEntries++;
       if (this.prefilter.referenceMightMatch(bytes)) {
-        this.options.table.addReference(this.parse(bytes, path, offset));
+        this.options.table.addReference(this.parse(bytes, path, offset, { exactIntegers: true }));
       }
       return;
     }
@@ -310,8 +311,12 @@ export class MrfScanner implements WalkerHandler {
     if (!this.prefilter.rateMightMatch(bytes, table, this.sources.useReferences, this.sources.useInlineGroups)) {
       return;
     }
-    const rate = this.parse(bytes, path, offset);
-    if (!isObject(rate)) return;
+    const parsed = this.parse(bytes, path, offset);
+    if (!isObject(parsed)) return;
+    // A referenced id beyond 2^53 lost its last digits to JSON.parse: read again, keeping them.
+    const rate = holdsRoundedInteger(getField(parsed, 'provider_references'))
+      ? (this.parse(bytes, path, offset, { exactIntegers: true, isRepeat: true }) as JsonObject)
+      : parsed;
     const groups = matchRateGroups(rate, table, target, this.sources, events.onWarning);
     if (groups.length === 0) return;
     // A billing code read before the rates was checked against --code when they began. Rows do
@@ -385,14 +390,30 @@ export class MrfScanner implements WalkerHandler {
     }
   }
 
-  private parse(bytes: Uint8Array, path: readonly PathSegment[], offset: number): unknown {
+  /**
+   * JSON.parse of a captured value. `exactIntegers` keeps integers beyond 2^53 exact, as strings
+   * (see long-integers.ts); it costs a look at the whole text, so it is asked for where ids are.
+   * `isRepeat`: the value was parsed before, and its warnings given then.
+   */
+  private parse(
+    bytes: Uint8Array,
+    path: readonly PathSegment[],
+    offset: number,
+    { exactIntegers = false, isRepeat = false } = {},
+  ): unknown {
     const text = textDecoder.decode(bytes);
+    const withLongIntegers = exactIntegers ? quoteLongIntegers(text) : undefined;
     try {
-      return JSON.parse(text);
+      return JSON.parse(withLongIntegers ?? text);
     } catch (error) {
-      const lenient = parseWithNonFiniteNumbers(text, error);
+      // Faults are looked for in the text as written, so the byte offsets they name are the file's.
+      const lenient = parseWithNonFiniteNumbers(
+        text,
+        withLongIntegers === undefined ? error : errorOfParsing(text),
+        exactIntegers ? quoteLongIntegers : undefined,
+      );
       if (lenient.ok) {
-        this.options.events.onWarning(
+        if (!isRepeat) this.options.events.onWarning(
           `${lenient.firstToken} in ${formatPath(path)} (from byte ${offset}) is not a JSON number (a Python or pandas writer's); read as null`,
         );
         return lenient.value;
@@ -409,6 +430,22 @@ export class MrfScanner implements WalkerHandler {
       });
     }
   }
+}
+
+/** Does the value (a number, or lists of them) hold an integer JSON.parse could not keep exact? */
+function holdsRoundedInteger(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
+  return Array.isArray(value) && value.some(holdsRoundedInteger);
+}
+
+/** The error JSON.parse throws on `text` (which it is known to refuse). */
+function errorOfParsing(text: string): unknown {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    return error;
+  }
+  return new SyntaxError('invalid JSON');
 }
 
 /** "an array", "a string", "null (or true, false)": a value's kind in a message. */

@@ -23,7 +23,12 @@ function positionIn(message: string): number | undefined {
  * -Infinity outside strings read as null. When the text is still not JSON, the fault found is
  * given with its position in `text` (the first one: a non-standard token or the other fault).
  */
-export function parseWithNonFiniteNumbers(text: string, error: unknown): LenientParse {
+export function parseWithNonFiniteNumbers(
+  text: string,
+  error: unknown,
+  /** Applied to the text before it is parsed (quoting long integers); fault positions are found without it. */
+  rewrite: (text: string) => string | undefined = () => undefined,
+): LenientParse {
   const originalMessage = (error as Error).message;
   let firstToken: string | undefined;
   // Where each replacement starts in the new text, and how much shorter the new text is after it.
@@ -39,7 +44,13 @@ export function parseWithNonFiniteNumbers(text: string, error: unknown): Lenient
   });
   if (firstToken === undefined) return { ok: false, message: originalMessage, position: positionIn(originalMessage) };
   try {
-    return { ok: true, value: JSON.parse(replaced), firstToken };
+    return { ok: true, value: JSON.parse(rewrite(replaced) ?? replaced), firstToken };
+  } catch {
+    // The fault's position is taken from the text without the rewrite, so it maps back to `text`.
+  }
+  try {
+    JSON.parse(replaced);
+    return { ok: false, message: `${originalMessage} (with ${firstToken} read as null)`, position: undefined };
   } catch (second) {
     const message = `${(second as Error).message} (with ${firstToken} read as null)`;
     const position = positionIn(message);

@@ -103,6 +103,35 @@ describe('schema shapes', () => {
     ]);
   });
 
+  it('tells provider group ids beyond 2^53 apart digit for digit, in both layouts and with or without the element filter', async () => {
+    // As doubles, ids ...001, ...002 and ...003 are all 1000000000000000000: a rate of B's group
+    // (...002) or of no group (...003) must not be reported as A's (...001). Written as text,
+    // since a number literal here would round too.
+    const references = `[{"provider_group_id":1000000000000000001,"provider_groups":[${JSON.stringify(group(A))}]},
+      {"provider_group_id":"1000000000000000002","provider_groups":[${JSON.stringify(group(B, '11-1000002'))}]}]`;
+    const rate = (ids: string, amount: number) => `{"provider_references":${ids},"negotiated_prices":[${JSON.stringify(price(amount))}]}`;
+    const inNetwork = `[{"billing_code":"99213","negotiated_rates":[${[
+      rate('["1000000000000000002"]', 50),
+      rate('[1000000000000000001]', 77),
+      rate('["01000000000000000001.0"]', 78),
+      rate('[1000000000000000003, 1000000000000000002]', 99),
+    ].join(',')}]}]`;
+    for (const layout of ['references first', 'in_network first']) {
+      const document =
+        layout === 'references first'
+          ? `{"provider_references":${references},"in_network":${inNetwork}}`
+          : `{"in_network":${inNetwork},"provider_references":${references}}`;
+      for (const useElementFilter of [true, false]) {
+        const outcome = await scanBytes(encode(document), { npis: [A] }, { chunkSize: 7, useElementFilter });
+        if (outcome.error) throw outcome.error;
+        expect(outcome.rows.map((row) => `${row.npi} ${row.negotiated_rate}`).sort(), `${layout}, element filter ${useElementFilter}`).toEqual([
+          '1234567893 77',
+          '1234567893 78',
+        ]);
+      }
+    }
+  });
+
   it('reads several NPIs in one string and NPI lists nested in the list, referenced and inline, with a warning', async () => {
     const document = {
       provider_references: [{ provider_group_id: 1, provider_groups: [group(`${A}, ${B}`)] }],
