@@ -30,7 +30,8 @@ export function readGroupNpis(group: Record<string, unknown>, warn: Warn): numbe
     }
     const text = asText(item)?.trim();
     if (text === undefined || text === null) return;
-    if (/^\d{1,10}(\.0+)?$/.test(text)) {
+    // Plain digits, a .0 fraction, or a double in exponent form (1.234567893E9) that is a whole NPI.
+    if (/^\d{1,10}(\.0+)?$/.test(text) || (/^\d\.\d+[eE]\+?\d+$/.test(text) && Number.isInteger(Number(text)) && Number(text) < 1e10)) {
       npis.push(Number(text));
       return;
     }

@@ -115,12 +115,24 @@ export class RatePrefilter {
   }
 }
 
-/** The bytes any group wanted by the search must hold: each NPI's digits, each TIN's last seven. */
+/**
+ * Writers that hold NPIs and TINs as doubles (Java's Double.toString, Jackson) print them in
+ * exponent form, 1.234567893E9, where the digits are not together. Every such NPI (10 digits)
+ * ends in one of these exponents, every such TIN (9 digits) in the next ones, whatever its value.
+ */
+const NPI_EXPONENTS = ['E9', 'e9', '+9', '+09'];
+const TIN_EXPONENTS = ['E8', 'e8', '+8', '+08'];
+
+/**
+ * The bytes any group wanted by the search must hold: each NPI's digits, each TIN's last seven,
+ * or the exponent of either written as a floating-point number.
+ */
 export function searchedDigitPatterns(target: SearchTarget): Uint8Array[] {
-  const npiPatterns = [...target.npis].map((npi) => asciiBytes(String(npi)));
+  const npiPatterns = [...target.npis].map((npi) => String(npi));
   // A TIN may be written with or without its dash: its last seven digits are always together.
-  const tinPatterns = [...target.tins].map((tin) => asciiBytes(tin.slice(-7)));
-  return [...npiPatterns, ...tinPatterns];
+  const tinPatterns = [...target.tins].map((tin) => tin.slice(-7));
+  const exponents = [...(npiPatterns.length > 0 ? NPI_EXPONENTS : []), ...(tinPatterns.length > 0 ? TIN_EXPONENTS : [])];
+  return [...npiPatterns, ...tinPatterns, ...exponents].map(asciiBytes);
 }
 
 function startsWithAt(bytes: Uint8Array, at: number, prefix: Uint8Array): boolean {

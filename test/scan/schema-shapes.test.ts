@@ -132,6 +132,40 @@ describe('schema shapes', () => {
     }
   });
 
+  it('finds NPIs and TINs a writer printed as doubles in exponent form (1.234567893E9), referenced and inline', async () => {
+    // Java's Double.toString writes 1234567893 as 1.234567893E9: the NPI's digits are not together.
+    const tin = (value: string) => `{"type":"ein","value":${value}}`;
+    const references = `[{"provider_group_id":1,"provider_groups":[{"npi":[1.234567893E9],"tin":${tin('"11-1000001"')}}]},
+      {"provider_group_id":2,"provider_groups":[{"npi":[1.234567893e+09],"tin":${tin('"11-1000001"')}}]},
+      {"provider_group_id":3,"provider_groups":[{"npi":["1.234567893E9"],"tin":${tin('"11-1000001"')}}]},
+      {"provider_group_id":4,"provider_groups":[{"npi":[1.2453196E9],"tin":${tin('1.11000002E8')}}]}]`;
+    const rate = (groups: string, amount: number) => `{${groups},"negotiated_prices":[${JSON.stringify(price(amount))}]}`;
+    const inNetwork = `[{"billing_code":"99213","negotiated_rates":[${[
+      rate('"provider_references":[1]', 11),
+      rate('"provider_references":[2]', 12),
+      rate('"provider_references":[3]', 13),
+      rate('"provider_references":[4]', 14),
+      rate(`"provider_groups":[{"npi":[1.234567893E9],"tin":${tin('"11-1000001"')}}]`, 15),
+      rate(`"provider_groups":[{"npi":[1.003000126E9],"tin":${tin('1.11000002E8')}}]`, 16),
+    ].join(',')}]}]`;
+    const document = `{"provider_references":${references},"in_network":${inNetwork}}`;
+    for (const useElementFilter of [true, false]) {
+      const byNpi = await scanBytes(encode(document), { npis: [A] }, { chunkSize: 9, useElementFilter });
+      expect(byNpi.rows.map((row) => `${row.npi} ${row.negotiated_rate}`).sort()).toEqual([
+        '1234567893 11',
+        '1234567893 12',
+        '1234567893 13',
+        '1234567893 15',
+      ]);
+      // 1.2453196E9 is 1245319600, not B; the TIN search finds its group and the inline one.
+      const byTin = await scanBytes(encode(document), { tins: ['11-1000002'] }, { chunkSize: 9, useElementFilter });
+      expect(byTin.rows.map((row) => `${row.npi} ${row.tin.value} ${row.negotiated_rate}`).sort()).toEqual([
+        '1003000126 111000002 16',
+        '1245319600 111000002 14',
+      ]);
+    }
+  });
+
   it('reads several NPIs in one string and NPI lists nested in the list, referenced and inline, with a warning', async () => {
     const document = {
       provider_references: [{ provider_group_id: 1, provider_groups: [group(`${A}, ${B}`)] }],
