@@ -242,10 +242,27 @@ export async function* gunzipLayer(
     lead = part.length >= 4 ? part.subarray(part.length - 4) : concatBytes([lead, part]).subarray(-4);
   };
 
+  /** Compressed bytes received but not yet written to zlib (the tail and the look-ahead). */
+  const held: Uint8Array[] = [];
+  let heldBytes = 0;
+
+  /**
+   * The transport failed for good: the bytes received so far are still inflated and handed to the
+   * consumer before the error, so the rows in them are found (up to 320 KiB of compressed bytes
+   * are held back at any time, and zlib's buffer holds up to 4 MiB of output).
+   */
+  const handOnReceived = async (): Promise<void> => {
+    await lastWrite;
+    for (const part of held.splice(0)) {
+      if (stopPump.signal.aborted || gunzip.destroyed) return;
+      await write(part);
+    }
+    heldBytes = 0;
+    await untilTaken();
+  };
+
   const pump = async (): Promise<void> => {
     try {
-      const held: Uint8Array[] = [];
-      let heldBytes = 0;
       /** Writes held bytes until only `keep` are left (a little more, to keep a header whole). */
       const writeHeldDownTo = async (keep: number): Promise<void> => {
         while (heldBytes > keep) {
@@ -279,6 +296,8 @@ export async function* gunzipLayer(
       await writeTail(lead, held);
       gunzip.end();
     } catch (error) {
+      if (stopPump.signal.aborted) return;
+      await handOnReceived();
       if (!stopPump.signal.aborted) gunzip.destroy(error as Error);
     }
   };

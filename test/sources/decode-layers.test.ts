@@ -1,4 +1,4 @@
-import { deflateSync, gzipSync } from 'node:zlib';
+import { constants, deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { NpiRatesError } from '../../src/shared/errors.js';
 import { decodeLayers, sniffFormat } from '../../src/sources/decode-layers.js';
@@ -197,6 +197,38 @@ describe('decodeLayers', () => {
       throw transportError;
     }
     await expect(collectBytes(decodeLayers(failingSource(), 'x.json.gz'))).rejects.toBe(transportError);
+  });
+
+  it('hands on everything the received bytes inflate to before a transport error: gzip, gzip in gzip, zlib', async () => {
+    // The layer holds back up to 320 KiB of compressed bytes (its tail and look-ahead): without
+    // handing them on, a connection lost for good dropped the rows in them.
+    // Hex digits from a fixed linear congruential sequence: about half as long once compressed.
+    let state = 12345;
+    const digits = Array.from({ length: 1_200_000 }, () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 16) & 15);
+    const document = Buffer.from(`{"a":"${digits.map((digit) => digit.toString(16)).join('')}"}`);
+    const transportError = new NpiRatesError('NPI_RATES_DOWNLOAD_FAILED', 'the connection was lost');
+    for (const layers of ['gzip', 'gzip in gzip', 'zlib']) {
+      const compressed = layers === 'zlib' ? deflateSync(document) : gzipSync(document);
+      expect(compressed.length).toBeGreaterThan(400_000);
+      const received = compressed.subarray(0, 200_000);
+      // All a zlib reader can get out of the received bytes.
+      const decodable = (layers === 'zlib' ? inflateSync : gunzipSync)(received, { finishFlush: constants.Z_SYNC_FLUSH });
+      expect(decodable.length).toBeGreaterThan(300_000);
+      const outer = layers === 'gzip in gzip' ? gzipSync(received) : received;
+      async function* failingSource(): AsyncGenerator<Uint8Array> {
+        yield* inPieces(outer, 64 * 1024);
+        throw transportError;
+      }
+      const handedOn: Uint8Array[] = [];
+      let failure: unknown;
+      try {
+        for await (const chunk of decodeLayers(failingSource(), 'x.json.gz')) handedOn.push(chunk);
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure, layers).toBe(transportError);
+      expect(Buffer.concat(handedOn).equals(decodable), layers).toBe(true);
+    }
   });
 
   it('stops reading the source when the consumer stops early', async () => {
