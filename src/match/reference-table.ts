@@ -26,6 +26,9 @@ export class ReferenceTable {
     private readonly warn: Warn,
   ) {}
 
+  /** Matched groups added so far, from any provider_references entry or remote file. */
+  matchedGroupCount = 0;
+
   get hasMatches(): boolean {
     return this.matchedGroups.size > 0;
   }
@@ -78,6 +81,7 @@ export class ReferenceTable {
       matched.providerGroupId = id;
       if (networkNames.length > 0) matched.networkNames = networkNames;
       const list = this.matchedGroups.get(id);
+      this.matchedGroupCount++;
       if (list) list.push(matched);
       else this.matchedGroups.set(id, [matched]);
       // Longer ids could round as numbers; the byte filters hand every rate with one to JavaScript.

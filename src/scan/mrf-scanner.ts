@@ -121,6 +121,18 @@ export class MrfScanner implements WalkerHandler {
     return this.referenceEntries === 0 && (this.prefilter.sawReferencedRate || this.elementFilter?.sawReferences === true);
   }
 
+  /** Matched groups when a provider_references block began after in_network (see mayMissRows). */
+  private groupsMatchedBeforeLateReferences: number | undefined;
+
+  /**
+   * Rows may be missing although the file was read to its end: a provider_references block
+   * after in_network held wanted groups, which the rates read before it could not be matched to.
+   */
+  get missedLateReferences(): boolean {
+    const before = this.groupsMatchedBeforeLateReferences;
+    return before !== undefined && this.options.table.matchedGroupCount > before;
+  }
+
   /** After a full pass: must in_network be read again now that the references are known? */
   get needsReferencesPass(): boolean {
     const table = this.options.table;
@@ -219,6 +231,7 @@ export class MrfScanner implements WalkerHandler {
           'provider_references appears again after in_network (the key is repeated): rates read before it that refer ' +
             'to its provider groups are not matched, so rows may be missing',
         );
+        this.groupsMatchedBeforeLateReferences ??= this.options.table.matchedGroupCount;
       }
       this.hasSeenReferences = true;
       if (this.options.pass === 'references-only') return 'skip';

@@ -66,7 +66,7 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
   }
   for (const file of records) {
     if (file.incomplete && !file.error) {
-      summary.problems.push(`incomplete: ${file.source_file}: some provider groups could not be resolved (see warnings)`);
+      summary.problems.push(`incomplete: ${file.source_file}: rows may be missing, the warnings say why`);
     }
   }
   // The files' warnings; the run's own (an NPI's check digit) were shown when the run began.

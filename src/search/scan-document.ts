@@ -44,6 +44,11 @@ export interface DocumentScanResult {
   usedSecondPass: boolean;
   /** Provider group ids that could not be resolved (remote fetch failed, unsupported scheme). */
   unresolvedGroupIds: string[];
+  /**
+   * The file was read to its end, yet rows may be missing, for the reasons given as warnings:
+   * rates refer to group ids and the file defines no groups, or groups came after the rates.
+   */
+  mayMissRows: boolean;
 }
 
 /**
@@ -92,6 +97,7 @@ async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentS
       { hint: 'is it a table of contents (use --toc-url) or an allowed-amounts file?' },
     );
   }
+  const mayMissRows = scanner.hasReferencesWithoutTable || scanner.missedLateReferences;
   if (scanner.hasReferencesWithoutTable) {
     events.onWarning(
       'negotiated rates refer to provider groups by provider_references id, but the file defines no ' +
@@ -110,7 +116,7 @@ async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentS
     rowsFound += second.rowsFound;
     decompressedBytes += second.decompressedBytes;
   }
-  return { rowsFound, decompressedBytes, usedSecondPass, unresolvedGroupIds: [...table.unresolvedIds.keys()] };
+  return { rowsFound, decompressedBytes, usedSecondPass, unresolvedGroupIds: [...table.unresolvedIds.keys()], mayMissRows };
 }
 
 async function runPass(

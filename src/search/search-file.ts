@@ -37,7 +37,10 @@ export interface FileSearchOptions {
 export interface FileSearchResult {
   metadata: Record<string, string>;
   rowsFound: number;
-  /** True when rows may be missing: the file failed part-way or groups were unresolved. */
+  /**
+   * True when rows may be missing: the file failed part-way, groups were unresolved, or its
+   * rates could not all be matched (no provider_references, or some after in_network).
+   */
   incomplete: boolean;
   error?: { message: string; code?: string };
   usedSecondPass: boolean;
@@ -105,7 +108,7 @@ export async function searchFile(options: FileSearchOptions): Promise<FileSearch
     });
     result.usedSecondPass = scan.usedSecondPass;
     result.decompressedBytes = scan.decompressedBytes;
-    result.incomplete = scan.unresolvedGroupIds.length > 0;
+    result.incomplete = scan.unresolvedGroupIds.length > 0 || scan.mayMissRows;
   } catch (error) {
     result.incomplete = true;
     result.error = {

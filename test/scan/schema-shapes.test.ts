@@ -25,6 +25,7 @@ async function summary(document: unknown, search: { npis?: number[]; tins?: stri
     rows: outcome.rows.map((row) => `${row.billing_code} ${row.npi} ${row.tin.value} ${row.negotiated_rate}`).sort(),
     warnings: outcome.warnings,
     logs: outcome.logs,
+    mayMissRows: outcome.result?.mayMissRows,
   };
 }
 
@@ -275,10 +276,12 @@ describe('schema shapes', () => {
       const result = await summary(document, { npis: [A] });
       expect(result.rows).toEqual([]);
       expect(result.warnings).toEqual([warning]);
+      // No row can be told to be missing or not: the file's search is incomplete (exit code 1).
+      expect(result.mayMissRows).toBe(true);
     }
     // Inline groups only (v1) need no provider_references.
     const inline = { in_network: [{ billing_code: '1', negotiated_rates: [{ provider_groups: [group([A])], negotiated_prices: [price(5)] }] }] };
-    expect(await summary(inline, { npis: [A] })).toMatchObject({ rows: ['1 1234567893 11-1000001 5'], warnings: [] });
+    expect(await summary(inline, { npis: [A] })).toMatchObject({ rows: ['1 1234567893 11-1000001 5'], warnings: [], mayMissRows: false });
   });
 
   it('warns when provider_references is repeated after in_network, and reads both when they come first', async () => {
@@ -296,12 +299,20 @@ describe('schema shapes', () => {
       'provider_references appears again after in_network (the key is repeated): rates read before it that refer ' +
         'to its provider groups are not matched, so rows may be missing',
     ]);
+    expect(later.mayMissRows).toBe(true);
+    // A repeated block without any wanted group cannot have cost a row.
+    const unwanted = await summary(
+      `{"provider_references":${references(1, '11-1000001')},"in_network":${items('1', [1, 2], 5)},` +
+        `"provider_references":${JSON.stringify([{ provider_group_id: 2, provider_groups: [group([B])] }])}}`,
+      { npis: [A] },
+    );
+    expect(unwanted).toMatchObject({ rows: ['1 1234567893 11-1000001 5'], mayMissRows: false });
     const first = await summary(
       `{"provider_references":${references(1, '11-1000001')},"provider_references":${references(2, '11-1000002')},` +
         `"in_network":${items('1', [1, 2], 5)},"in_network":${items('2', [2], 6)}}`,
       { npis: [A] },
     );
-    expect(first).toMatchObject({ rows: ['1 1234567893 11-1000001 5', '1 1234567893 11-1000002 5', '2 1234567893 11-1000002 6'], warnings: [] });
+    expect(first).toMatchObject({ rows: ['1 1234567893 11-1000001 5', '1 1234567893 11-1000002 5', '2 1234567893 11-1000002 6'], warnings: [], mayMissRows: false });
   });
 
   it('says so whenever a value has another shape than the schema gives it', async () => {
