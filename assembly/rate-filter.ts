@@ -304,7 +304,9 @@ function onBracket(i: i32, byte: i32): i32 {
     if (depth == 1) {
       elementStart = i;
       elementIndex++;
-      elementIsMaybe = 0;
+      // A rate that is a list (extra nesting) has its members one level deeper than they are
+      // looked for: always handed over. Rare, so it costs nothing.
+      elementIsMaybe = <i32>(byte == LEFT_SQUARE_BRACKET);
       elementHasReferences = 0;
       elementHasGroups = 0;
     } else if (depth == 2) {

@@ -33,6 +33,17 @@ export function asArray(value: unknown, name?: string, warn?: Warn): unknown[] {
   return [value];
 }
 
+/**
+ * A list of objects (provider_groups, negotiated_prices...) as asArray; lists inside the list
+ * (`[[{...}]]`, a writer's extra nesting) are read too, with a warning naming the field.
+ */
+export function asObjectList(value: unknown, name: string, warn?: Warn): unknown[] {
+  const items = asArray(value, name, warn);
+  if (!items.some(Array.isArray)) return items;
+  warn?.(`${name} holds a list inside its list; the entries of the inner list are read`);
+  return items.flat(Infinity);
+}
+
 /** A text field that may be written as a number. Missing, null or empty -> null. */
 export function asText(value: unknown): string | null {
   if (typeof value === 'string') return value.trim() === '' ? null : value;

@@ -1,4 +1,4 @@
-import { asArray, asIdKeys, getField, type Warn } from './loose-fields.js';
+import { asIdKeys, asObjectList, getField, type Warn } from './loose-fields.js';
 import { matchProviderGroup, type MatchedGroup } from './provider-group.js';
 import type { ReferenceTable } from './reference-table.js';
 import type { SearchTarget } from './search-target.js';
@@ -42,7 +42,7 @@ export function matchRateGroups(
     }
   }
   if (sources.useInlineGroups) {
-    for (const group of asArray(getField(rate, 'provider_groups', warn), 'provider_groups', warn)) {
+    for (const group of asObjectList(getField(rate, 'provider_groups', warn), 'provider_groups', warn)) {
       const found = matchProviderGroup(group, target, warn);
       if (found) matched.push(found);
     }

@@ -1,4 +1,4 @@
-import { asArray, asIdKey, asText, getField, isObject, type Warn } from './loose-fields.js';
+import { asArray, asIdKey, asObjectList, asText, getField, isObject, type Warn } from './loose-fields.js';
 import { matchProviderGroup, type MatchedGroup } from './provider-group.js';
 import type { SearchTarget } from './search-target.js';
 
@@ -66,7 +66,7 @@ export class ReferenceTable {
       this.warn('provider_references entry without provider_group_id; its groups cannot be referenced');
       return;
     }
-    this.addGroups(id, asArray(groups, 'provider_groups', this.warn), networkNames);
+    this.addGroups(id, asObjectList(groups, 'provider_groups', this.warn), networkNames);
   }
 
   /** Groups of a referenced id that the search wants, or undefined. */
@@ -123,8 +123,8 @@ function remoteGroups(document: unknown): unknown[] {
   if (Array.isArray(document)) return document;
   if (!isObject(document)) return [];
   const groups = getField(document, 'provider_groups');
-  if (groups !== undefined) return asArray(groups);
-  return asArray(getField(document, 'provider_references')).flatMap((reference) =>
-    isObject(reference) ? asArray(getField(reference, 'provider_groups')) : [],
+  if (groups !== undefined) return asObjectList(groups, 'provider_groups');
+  return asObjectList(getField(document, 'provider_references'), 'provider_references').flatMap((reference) =>
+    isObject(reference) ? asObjectList(getField(reference, 'provider_groups'), 'provider_groups') : [],
   );
 }

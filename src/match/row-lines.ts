@@ -1,4 +1,4 @@
-import { asArray, asNumber, asText, asTextList, getField, isObject, type JsonObject, type Warn } from './loose-fields.js';
+import { asNumber, asObjectList, asText, asTextList, getField, isObject, type JsonObject, type Warn } from './loose-fields.js';
 import type { MatchedGroup } from './provider-group.js';
 import type { ItemHeader } from './rate-matcher.js';
 import { combineHashes, hashTexts } from './row-hash.js';
@@ -71,7 +71,7 @@ export interface RowPiecesSink {
  * Each price is read once, when the first row needs it.
  */
 export function addRateRows(rate: JsonObject, groups: readonly MatchedGroup[], warn: Warn, rows: RowPiecesSink): void {
-  const prices = asArray(getField(rate, 'negotiated_prices', warn), 'negotiated_prices', warn);
+  const prices = asObjectList(getField(rate, 'negotiated_prices', warn), 'negotiated_prices', warn);
   let parts: Array<PriceParts | undefined> | undefined;
   for (const group of groups) {
     if (group.npis.length === 0) continue;

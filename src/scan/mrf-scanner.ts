@@ -1,6 +1,6 @@
 import { NpiRatesError } from '../shared/errors.js';
 import type { RowBlock } from '../search/rate-row.js';
-import { asArray, asText, getField, isObject, type JsonObject, type Warn } from '../match/loose-fields.js';
+import { asObjectList, asText, getField, isObject, type Warn } from '../match/loose-fields.js';
 import type { MatchedGroup } from '../match/provider-group.js';
 import {
   emptyItemHeader,
@@ -85,8 +85,12 @@ export class MrfScanner implements WalkerHandler {
   readonly elementFilter: RateElementFilter | undefined;
   private topKey = '';
   private itemField = '';
-  /** Path length of an in_network item: 2 for the usual array, 1 when in_network is one object. */
+  /**
+   * Path length of an in_network item: 2 for the usual array, 1 when in_network is one object,
+   * 3 inside a list nested in in_network's list.
+   */
   private itemDepth = 2;
+  private hasWarnedAboutNestedItems = false;
   private header: ItemHeader = emptyItemHeader();
   /** Matched rates of an item whose billing code is not known yet (it comes after the rates). */
   private pendingRates: Array<{ rate: Record<string, unknown>; groups: MatchedGroup[] }> = [];
@@ -160,6 +164,15 @@ export class MrfScanner implements WalkerHandler {
     const relativeDepth = depth - this.itemDepth;
     if (relativeDepth === 0) {
       if (kind === 'object') return 'descend';
+      if (kind === 'array' && this.itemDepth === 2) {
+        // A list inside in_network's list (a writer's extra nesting): its objects are the items.
+        if (!this.hasWarnedAboutNestedItems) {
+          this.hasWarnedAboutNestedItems = true;
+          this.options.events.onWarning(`${formatPath(path)} is a list inside in_network's list; the items in it are read`);
+        }
+        this.itemDepth = 3;
+        return 'descend';
+      }
       this.options.events.onWarning(`${formatPath(path)} is ${describeKind(kind)}, not an in_network item; skipped`);
       return 'skip';
     }
@@ -180,7 +193,10 @@ export class MrfScanner implements WalkerHandler {
     if (this.topKey === 'provider_references') {
       this.referenceEntries++;
       if (this.prefilter.referenceMightMatch(bytes)) {
-        this.options.table.addReference(this.parse(bytes, path, offset, { exactIntegers: true }));
+        const entry = this.parse(bytes, path, offset, { exactIntegers: true });
+        // An entry that is itself a list (a writer's extra nesting) holds the entries.
+        const entries = Array.isArray(entry) ? asObjectList([entry], 'provider_references', this.options.events.onWarning) : [entry];
+        for (const reference of entries) this.options.table.addReference(reference);
       }
       return;
     }
@@ -207,6 +223,11 @@ export class MrfScanner implements WalkerHandler {
 
   onExit(path: readonly PathSegment[]): void | 'pause' {
     if (this.topKey !== 'in_network') return;
+    if (this.itemDepth === 3 && path.length === 2) {
+      // The end of a nested list of items (see selectValue).
+      this.itemDepth = 2;
+      return;
+    }
     let pause = false;
     if (path.length === this.itemDepth) {
       this.finishItem();
@@ -292,7 +313,7 @@ export class MrfScanner implements WalkerHandler {
 
   private readHeaderField(value: unknown): void {
     if (this.itemField === 'bundled_codes' || this.itemField === 'covered_services') {
-      const codes = asArray(value).filter(isObject);
+      const codes = asObjectList(value, this.itemField, this.options.events.onWarning).filter(isObject);
       if (codes.length > 0) this.header[this.itemField] = codes;
       return;
     }
@@ -324,18 +345,20 @@ export class MrfScanner implements WalkerHandler {
     if (!this.prefilter.rateMightMatch(bytes, table, this.sources.useReferences, this.sources.useInlineGroups)) {
       return;
     }
-    const parsed = this.parse(bytes, path, offset);
-    if (!isObject(parsed)) return;
+    let parsed = this.parse(bytes, path, offset);
     // A referenced id beyond 2^53 lost its last digits to JSON.parse: read again, keeping them.
-    const rate = holdsRoundedInteger(getField(parsed, 'provider_references'))
-      ? (this.parse(bytes, path, offset, { exactIntegers: true, isRepeat: true }) as JsonObject)
-      : parsed;
-    const groups = matchRateGroups(rate, table, target, this.sources, events.onWarning);
-    if (groups.length === 0) return;
-    // A billing code read before the rates was checked against --code when they began. Rows do
-    // not depend on the item's fields, so without --code they are made now whatever comes later.
-    if (this.header.billing_code !== null || target.codes.size === 0) addRateRows(rate, groups, events.onWarning, this.itemRows);
-    else this.pendingRates.push({ rate, groups });
+    if (holdsRoundedReference(parsed)) parsed = this.parse(bytes, path, offset, { exactIntegers: true, isRepeat: true });
+    // A rate that is itself a list (a writer's extra nesting) holds the rates.
+    const rates = Array.isArray(parsed) ? asObjectList([parsed], 'negotiated_rates', events.onWarning) : [parsed];
+    for (const rate of rates) {
+      if (!isObject(rate)) continue;
+      const groups = matchRateGroups(rate, table, target, this.sources, events.onWarning);
+      if (groups.length === 0) continue;
+      // A billing code read before the rates was checked against --code when they began. Rows do
+      // not depend on the item's fields, so without --code they are made now whatever comes later.
+      if (this.header.billing_code !== null || target.codes.size === 0) addRateRows(rate, groups, events.onWarning, this.itemRows);
+      else this.pendingRates.push({ rate, groups });
+    }
   }
 
   private isItemWanted(): boolean {
@@ -443,6 +466,12 @@ export class MrfScanner implements WalkerHandler {
       });
     }
   }
+}
+
+/** Does a parsed rate (or a list of them) refer to a group id JSON.parse could not keep exact? */
+function holdsRoundedReference(rate: unknown): boolean {
+  if (Array.isArray(rate)) return rate.some(holdsRoundedReference);
+  return isObject(rate) && holdsRoundedInteger(getField(rate, 'provider_references'));
 }
 
 /** Does the value (a number, or lists of them) hold an integer JSON.parse could not keep exact? */

@@ -167,6 +167,44 @@ describe('schema shapes', () => {
     }
   });
 
+  it('reads lists nested inside the lists of provider_references, provider_groups, in_network, negotiated_rates and prices, with a warning', async () => {
+    const references = [[{ provider_group_id: 1, provider_groups: [[group([A])]] }], { provider_group_id: 2, provider_groups: [group([B])] }];
+    const inNetwork = [
+      [
+        {
+          billing_code: '1',
+          negotiated_rates: [
+            [{ provider_references: [1], negotiated_prices: [[price(10)], price(11)] }],
+            { provider_references: [2], negotiated_prices: [price(12)] },
+          ],
+        },
+        { billing_code: '2', negotiated_rates: [[[{ provider_groups: [[group([A], '11-1000009')]], negotiated_prices: [price(20)] }]]] },
+      ],
+      { billing_code: '3', negotiated_rates: [{ provider_references: [1, 2], negotiated_prices: [price(30)] }] },
+    ];
+    for (const layout of ['references first', 'in_network first']) {
+      const document = layout === 'references first' ? { provider_references: references, in_network: inNetwork } : { in_network: inNetwork, provider_references: references };
+      for (const useElementFilter of [true, false]) {
+        const outcome = await scanBytes(encode(document), { npis: [A] }, { chunkSize: 11, useElementFilter });
+        if (outcome.error) throw outcome.error;
+        const label = `${layout}, element filter ${useElementFilter}`;
+        expect(outcome.rows.map((row) => `${row.billing_code} ${row.npi} ${row.tin.value} ${row.negotiated_rate}`).sort(), label).toEqual([
+          '1 1234567893 11-1000001 10',
+          '1 1234567893 11-1000001 11',
+          '2 1234567893 11-1000009 20',
+          '3 1234567893 11-1000001 30',
+        ]);
+        expect([...new Set(outcome.warnings)].sort(), label).toEqual([
+          'in_network[0] is a list inside in_network\'s list; the items in it are read',
+          'negotiated_prices holds a list inside its list; the entries of the inner list are read',
+          'negotiated_rates holds a list inside its list; the entries of the inner list are read',
+          'provider_groups holds a list inside its list; the entries of the inner list are read',
+          'provider_references holds a list inside its list; the entries of the inner list are read',
+        ]);
+      }
+    }
+  });
+
   it('reads several NPIs in one string and NPI lists nested in the list, referenced and inline, with a warning', async () => {
     const document = {
       provider_references: [{ provider_group_id: 1, provider_groups: [group(`${A}, ${B}`)] }],
