@@ -43,12 +43,23 @@ export function parseCodeFilter(text: string): string {
   if (code === '') {
     throw usageError('NPI_RATES_BAD_CODE', `--code "${text}" has no code`, 'write it as TYPE:CODE, e.g. CPT:99213');
   }
-  return `${type}:${code}`;
+  return `${type}:${comparableCode(code)}`;
+}
+
+/**
+ * A billing code as --code compares it: files write the same code in other ways (a revenue code
+ * 0450 as 450, a DRG as " 0470 ", 0001U as 0001u), so letters are upper-cased and an all-digit
+ * code loses its leading zeros. No code system has two codes that differ only in those.
+ */
+export function comparableCode(code: string): string {
+  const upper = code.trim().toUpperCase();
+  return /^\d+$/.test(upper) ? upper.replace(/^0+(?=\d)/, '') : upper;
 }
 
 /** True when a billing code passes the --code filter (or there is none). */
 export function isWantedCode(target: SearchTarget, type: string | null, code: string | null): boolean {
   if (target.codes.size === 0) return true;
   if (code === null) return false;
-  return target.codes.has(`:${code}`) || target.codes.has(`${(type ?? '').toUpperCase()}:${code}`);
+  const comparable = comparableCode(code);
+  return target.codes.has(`:${comparable}`) || target.codes.has(`${(type ?? '').trim().toUpperCase()}:${comparable}`);
 }

@@ -20,6 +20,20 @@ describe('search targets', () => {
     expect(isWantedCode(target, 'CPT', '99214')).toBe(false);
   });
 
+  it('matches a --code written with or without leading zeros or in another case', () => {
+    const target = makeSearchTarget([], [], ['RC:0450', 'MS-DRG:470', 'CPT:0001U', '00100']);
+    expect(isWantedCode(target, 'RC', '450')).toBe(true);
+    expect(isWantedCode(target, 'rc ', '0450')).toBe(true);
+    expect(isWantedCode(target, 'MS-DRG', ' 0470 ')).toBe(true);
+    expect(isWantedCode(target, 'CPT', '0001u')).toBe(true);
+    expect(isWantedCode(target, 'CPT', '100')).toBe(true);
+    // Zeros inside or at the end still count, and a letter keeps its zeros.
+    expect(isWantedCode(target, 'RC', '045')).toBe(false);
+    expect(isWantedCode(target, 'MS-DRG', '4700')).toBe(false);
+    expect(isWantedCode(target, 'CPT', '001U')).toBe(false);
+    expect(isWantedCode(makeSearchTarget([], [], ['0']), 'RC', '000')).toBe(true);
+  });
+
   it('parses NPIs, warning about a failed check digit and refusing anything but 10 digits', () => {
     expect(parseNpiList(['1234567893,1111111111', '1234567893'])).toEqual({
       npis: [1234567893, 1111111111],
