@@ -296,6 +296,9 @@ export class JsonWalker {
         return false;
       }
       case State.AFTER_ROOT:
+        // Zero bytes after the document are padding (a preallocated download, a block device),
+        // not data: the document is whole. Anything else may be a second document: an error.
+        if (byte === 0) return false;
         this.unexpected(i, byte, 'nothing after the end of the JSON document');
         return false;
       default:

@@ -104,10 +104,18 @@ describe('JsonWalker', () => {
     );
   });
 
-  it('refuses data after the end of the document', () => {
+  it('refuses data after the end of the document, zero-byte padding apart', () => {
     const walker = new JsonWalker(recordingHandler(), 'x.json');
     expect(() => walker.write(encoder.encode('{"b": 1} <html>'))).toThrow(
       "expected nothing after the end of the JSON document but found '<' at byte 9",
+    );
+    const padded = new JsonWalker(recordingHandler(), 'padded.json');
+    padded.write(encoder.encode('{"b": 1}\n\n\0\0\0'));
+    padded.write(new Uint8Array(4096));
+    expect(() => padded.end()).not.toThrow();
+    const paddedThenData = new JsonWalker(recordingHandler(), 'x.json');
+    expect(() => paddedThenData.write(encoder.encode('{"b": 1}\0\0{"c": 2}'))).toThrow(
+      "expected nothing after the end of the JSON document but found '{' at byte 10",
     );
   });
 
