@@ -57,7 +57,7 @@ function describeEnd(name: string, result: FileSearchResult, seconds: number): s
     const message = result.error.message.startsWith(name) ? result.error.message.slice(name.length).replace(/^:\s*/, '') : result.error.message;
     return `failed ${name} after ${size}: ${message}`;
   }
-  const note = result.incomplete ? ' (incomplete: some provider groups could not be resolved)' : '';
+  const note = result.incomplete ? ' (incomplete: rows may be missing, see the warnings)' : '';
   return `done ${name}: ${result.rowsFound} rates, ${size} in ${seconds.toFixed(1)} s${note}`;
 }
 

@@ -24,6 +24,8 @@ export class ReferenceTable {
     private readonly target: SearchTarget,
     private readonly fetchRemote: RemoteFetcher,
     private readonly warn: Warn,
+    /** Where the file itself was read from: a relative `location` is resolved against it. */
+    private readonly baseLocation?: string,
   ) {}
 
   /** Matched groups added so far, from any provider_references entry or remote file. */
@@ -89,10 +91,14 @@ export class ReferenceTable {
     }
   }
 
-  private addRemote(id: string, location: string, networkNames: string[]): void {
+  private addRemote(id: string, written: string, networkNames: string[]): void {
+    const location = resolveLocation(written, this.baseLocation);
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(location)?.[1]?.toLowerCase();
     if (scheme !== 'http' && scheme !== 'https') {
-      const reason = `unsupported location scheme '${scheme ?? location}'`;
+      const reason =
+        scheme === undefined
+          ? `location '${written}' is relative, and it can only be resolved against a file read over http(s)`
+          : `unsupported location scheme '${scheme}'`;
       this.unresolvedIds.set(id, reason);
       this.warn(`provider_group_id ${id}: ${reason}; results for this file are incomplete`);
       return;
@@ -115,6 +121,20 @@ export class ReferenceTable {
     );
     const tracked = fetching.finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
+  }
+}
+
+/**
+ * A `location` as written, or resolved against the file's own http(s) address when it is
+ * relative (`pg5.json`, `/refs/pg5.json`), as a browser would.
+ */
+function resolveLocation(location: string, base: string | undefined): string {
+  const trimmed = location.trim();
+  if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed) || base === undefined || !/^https?:\/\//i.test(base)) return trimmed;
+  try {
+    return new URL(trimmed, base).href;
+  } catch {
+    return trimmed;
   }
 }
 

@@ -20,6 +20,8 @@ export interface DocumentScanEvents {
 
 export interface DocumentScanOptions {
   sourceName: string;
+  /** Where the file was read from (in full): a relative remote `location` is resolved against it. */
+  location?: string;
   target: SearchTarget;
   fetchRemote: RemoteFetcher;
   events: DocumentScanEvents;
@@ -77,7 +79,7 @@ interface RowStores {
 
 async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentScanOptions, stores: RowStores): Promise<DocumentScanResult> {
   const { sourceName, target, events } = options;
-  const table = new ReferenceTable(target, options.fetchRemote, events.onWarning);
+  const table = new ReferenceTable(target, options.fetchRemote, events.onWarning, options.location);
   const scanner = new MrfScanner({
     sourceName,
     target,

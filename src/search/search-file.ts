@@ -86,6 +86,7 @@ export async function searchFile(options: FileSearchOptions): Promise<FileSearch
     const decoded = (raw: AsyncIterable<Uint8Array>) => stopOnAbort(decodeLayers(raw, options.displayName, { onWarning: options.onWarning }), options.signal);
     const scan = await scanDocument(decoded(copy ? copy.tee(stream.chunks) : stream.chunks), {
       sourceName: options.displayName,
+      location: options.location,
       target: options.target,
       fetchRemote: options.fetchRemote,
       rowsBackpressure: options.rowsBackpressure,

@@ -511,3 +511,44 @@ describe('search: bad input and arguments', () => {
     ]);
   });
 });
+
+describe('relative remote locations', () => {
+  it("resolves a relative provider group location against the file's own URL, and says why it cannot for a local file", async () => {
+    const group = (npi: number, tin: string) => ({ provider_groups: [{ npi: [npi], tin: { type: 'ein', value: tin } }] });
+    server.serve('/payer/2026-12/refs/g1.json', { body: Buffer.from(JSON.stringify(group(1234567893, '11-1000001'))) });
+    server.serve('/shared/g2.json.gz', { body: gzipSync(JSON.stringify(group(1234567893, '11-1000002'))) });
+    const price = (rate: number) => ({ negotiated_type: 'negotiated', negotiated_rate: rate, expiration_date: '9999-12-31', billing_class: 'professional' });
+    const document = {
+      reporting_entity_name: 'Relative Health',
+      provider_references: [
+        { provider_group_id: 1, location: 'refs/g1.json' },
+        { provider_group_id: 2, location: '/shared/g2.json.gz' },
+      ],
+      in_network: [
+        {
+          billing_code: '99213',
+          negotiated_rates: [
+            { provider_references: [1], negotiated_prices: [price(41)] },
+            { provider_references: [2], negotiated_prices: [price(42)] },
+          ],
+        },
+      ],
+    };
+    server.serve('/payer/2026-12/in-network.json.gz', { body: gzipSync(JSON.stringify(document)) });
+    const output = join(workDir, 'relative.json');
+    const run = await runCli([
+      'search', '--npi', '1234567893', '--url', server.url('/payer/2026-12/in-network.json.gz'), '-o', output, '--no-progress', '--no-lookup',
+    ]);
+    expect(run.code).toBe(0);
+    expect(readOutput(output).results.map((row) => `${row.tin.value} ${row.negotiated_rate}`).sort()).toEqual(['11-1000001 41', '11-1000002 42']);
+
+    const localPath = join(workDir, 'relative-in-network.json');
+    writeFileSync(localPath, JSON.stringify(document));
+    const localOutput = join(workDir, 'relative-local.json');
+    const local = await runCli(['search', '--npi', '1234567893', '--url', localPath, '-o', localOutput, '--no-progress', '--no-lookup']);
+    expect(local.code).toBe(1);
+    expect(readOutput(localOutput).warnings.map((warning) => warning.message)).toContain(
+      "provider_group_id 1: location 'refs/g1.json' is relative, and it can only be resolved against a file read over http(s); results for this file are incomplete",
+    );
+  });
+});
