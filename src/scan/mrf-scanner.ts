@@ -102,6 +102,8 @@ export class MrfScanner implements WalkerHandler {
   isInNetworkFirst = false;
   hasSeenReferences = false;
   hasSeenInNetwork = false;
+  /** An in_network array was read to its end. */
+  hasReadWholeInNetwork = false;
   /** The references-only pass has read all of in_network: the rest of the file is not needed. */
   hasReadAllItNeeds = false;
   rowsFound = 0;
@@ -223,6 +225,7 @@ export class MrfScanner implements WalkerHandler {
 
   onExit(path: readonly PathSegment[]): void | 'pause' {
     if (this.topKey !== 'in_network') return;
+    if (path.length === 1) this.hasReadWholeInNetwork = true;
     if (this.itemDepth === 3 && path.length === 2) {
       // The end of a nested list of items (see selectValue).
       this.itemDepth = 2;

@@ -90,7 +90,12 @@ async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentS
     events: { ...events, isRowsFull: () => options.rowsBackpressure?.isFull() ?? false },
   });
   const walker = new JsonWalker(scanner, sourceName);
-  await walkScanning(scanner, walker, decoded, () => waitForPause(scanner, table, options));
+  try {
+    await walkScanning(scanner, walker, decoded, () => waitForPause(scanner, table, options));
+  } catch (error) {
+    await matchWhatIsKnown(error, scanner, table, options, stores);
+    throw error;
+  }
   await table.settle();
   if (!scanner.hasSeenInNetwork) {
     throw new NpiRatesError(
@@ -119,6 +124,25 @@ async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentS
     decompressedBytes += second.decompressedBytes;
   }
   return { rowsFound, decompressedBytes, usedSecondPass, unresolvedGroupIds: [...table.unresolvedIds.keys()], mayMissRows };
+}
+
+/**
+ * The file failed inside provider_references after a whole in_network (in_network first, a file
+ * cut off near its end): the groups read before the fault are still matched to the rates, by the
+ * second pass, before the failure is reported, so their rows are not lost.
+ */
+async function matchWhatIsKnown(failure: unknown, scanner: MrfScanner, table: ReferenceTable, options: DocumentScanOptions, stores: RowStores): Promise<void> {
+  if (!scanner.isInNetworkFirst || !scanner.hasReadWholeInNetwork || !scanner.needsReferencesPass) return;
+  if (failure instanceof Error && failure.name === 'AbortError') return;
+  options.events.onLog(
+    `${options.sourceName}: the file failed after in_network; re-scanning in_network for the provider groups read before the fault`,
+  );
+  try {
+    await table.settle();
+    await runPass(await options.reopen(), options, table, stores, 'references-only');
+  } catch {
+    // The first failure is the one reported; this pass only adds what it could.
+  }
 }
 
 async function runPass(

@@ -411,6 +411,24 @@ describe('schema shapes', () => {
     expect(outcome.rows.map((row) => `${row.billing_code} ${row.negotiated_rate}`)).toEqual(['CSTM-00 1', 'CSTM-00 2']);
   });
 
+  it('matches the provider groups read before the fault when an in_network-first file is cut off in provider_references', async () => {
+    const rate = (id: number) => JSON.stringify({ provider_references: [id], negotiated_prices: [price(id * 10)] });
+    const reference = (id: number) => JSON.stringify({ provider_group_id: id, provider_groups: [group([A], `11-100000${id}`)] });
+    const text =
+      `{"in_network":[{"billing_code":"99213","negotiated_rates":[${rate(1)},${rate(2)},${rate(3)}]}],` +
+      `"provider_references":[${reference(1)},${reference(2)},${reference(3)}]}`;
+    // Cut inside group 3: groups 1 and 2 are whole.
+    const cut = text.slice(0, text.lastIndexOf('"provider_groups"'));
+    for (const useElementFilter of [true, false]) {
+      const outcome = await scanBytes(encode(cut), { npis: [A] }, { chunkSize: 16, useElementFilter });
+      expect(outcome.error?.message).toContain('unexpected end of input while reading provider_references[2]');
+      expect(outcome.rows.map((row) => `${row.tin.value} ${row.negotiated_rate}`)).toEqual(['11-1000001 10', '11-1000002 20']);
+      expect(outcome.logs).toContain(
+        'test.json: the file failed after in_network; re-scanning in_network for the provider groups read before the fault',
+      );
+    }
+  });
+
   it('takes single objects where arrays belong: provider_references, in_network, negotiated_rates, provider_groups', async () => {
     const document = {
       provider_references: { provider_group_id: 1, provider_groups: group(A) },
