@@ -51,11 +51,31 @@ export interface SearchFlags {
 /** 128 + SIGTERM, as shells report a process ended by SIGTERM. */
 const EXIT_TERMINATED = 143;
 
+/** Options that only refine another one: given alone they would be ignored, and the search would not be the one asked for. */
+function refuseOrphanOptions(flags: SearchFlags): void {
+  const orphans: Array<[string, boolean, string]> = [
+    ['--plan-id', flags.planId !== undefined, '--toc-url'],
+    ['--plan-name', flags.planName !== undefined, '--toc-url'],
+    ['--market', flags.market !== undefined, '--toc-url'],
+    ['--pick', flags.pick.length > 0, '--provider-name'],
+    ['--state', flags.state !== undefined, '--provider-name'],
+    ['--city', flags.city !== undefined, '--provider-name'],
+    ['--taxonomy', flags.taxonomy !== undefined, '--provider-name'],
+  ];
+  for (const [option, isGiven, needs] of orphans) {
+    const hasNeeded = needs === '--toc-url' ? flags.tocUrl !== undefined : flags.providerName !== undefined;
+    if (isGiven && !hasNeeded) {
+      throw usageError('NPI_RATES_OPTION_NEEDS_ANOTHER', `${option} works only with ${needs}`, `add ${needs}, or leave ${option} out`);
+    }
+  }
+}
+
 /** Runs a search; returns the exit code. */
 export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<number> {
   const startedAt = Date.now();
   keepYoungGenerationSmall();
   setKeepUrlQuery(flags.keepUrlQuery === true);
+  refuseOrphanOptions(flags);
   const { npis, warnings: npiWarnings } = parseNpiList(flags.npi);
   for (const warning of npiWarnings) io.err.write(`warning: ${warning}\n`);
   if (flags.providerName) {
