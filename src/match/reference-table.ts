@@ -68,6 +68,16 @@ export class ReferenceTable {
       this.warn('provider_references entry without provider_group_id; its groups cannot be referenced');
       return;
     }
+    if (groups === undefined && location === null) {
+      // Some writers flatten a one-group entry: its npi and tin sit on the entry itself.
+      if (getField(reference, 'npi') !== undefined || getField(reference, 'tin') !== undefined) {
+        this.warn(`provider_group_id ${id} has npi and tin on the entry itself instead of in provider_groups; read as one group`);
+        this.addGroups(id, [reference], networkNames);
+      } else {
+        this.warn(`provider_group_id ${id} has neither provider_groups nor a location; it holds no provider`);
+      }
+      return;
+    }
     this.addGroups(id, asObjectList(groups, 'provider_groups', this.warn), networkNames);
   }
 

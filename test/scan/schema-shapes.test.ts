@@ -429,6 +429,23 @@ describe('schema shapes', () => {
     }
   });
 
+  it('reads a provider_references entry that carries npi and tin itself, and says when an entry holds no provider', async () => {
+    const document = {
+      provider_references: [
+        { provider_group_id: 1, npi: [A], tin: { type: 'ein', value: '11-1000001' } },
+        { provider_group_id: 2, network_name: [`for ${A}`] },
+      ],
+      in_network: [{ billing_code: '1', negotiated_rates: [{ provider_references: [1, 2], negotiated_prices: [price(5)] }] }],
+    };
+    expect(await summary(document, { npis: [A] })).toMatchObject({
+      rows: ['1 1234567893 11-1000001 5'],
+      warnings: [
+        'provider_group_id 1 has npi and tin on the entry itself instead of in provider_groups; read as one group',
+        'provider_group_id 2 has neither provider_groups nor a location; it holds no provider',
+      ],
+    });
+  });
+
   it('takes single objects where arrays belong: provider_references, in_network, negotiated_rates, provider_groups', async () => {
     const document = {
       provider_references: { provider_group_id: 1, provider_groups: group(A) },
