@@ -160,7 +160,9 @@ describe('openByteStream over HTTP, one connection', () => {
       '/hop-2 bytes=70000-',
       '/obj/9f2c bytes=70000-',
     ]);
-    expect(notices.join('\n')).not.toMatch(/secret|id=42/);
+    // The signature is never shown; the parameter that names the file is.
+    expect(notices.join('\n')).not.toMatch(/secret/);
+    expect(notices.join('\n')).toContain('/download?id=42: connection failed');
   });
 
   it('stops following a redirect loop', async () => {

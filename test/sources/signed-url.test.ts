@@ -49,7 +49,7 @@ describe('a 403 on a signed URL', () => {
   it('names the redirect target when the refusal came after a redirect', () => {
     const error = httpStatusError(403, { url: 'https://files.example.test/download?id=42', finalUrl: cloudFront }, '', afterExpiry);
     expect(error.message).toBe(
-      'HTTP 403 for https://files.example.test/download (redirected to https://d1example.cloudfront.test/mrf/2023-11_ppo.json.gz): signed URL expired (Expires=1700000000, 2023-11-14T22:13:20Z); re-fetch the table of contents for fresh links',
+      'HTTP 403 for https://files.example.test/download?id=42 (redirected to https://d1example.cloudfront.test/mrf/2023-11_ppo.json.gz): signed URL expired (Expires=1700000000, 2023-11-14T22:13:20Z); re-fetch the table of contents for fresh links',
     );
   });
 });

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { redactUrl, redactUrlsInText } from '../../src/shared/redact-url.js';
+
+describe('redactUrl', () => {
+  it('drops the parameters that sign or authorise a URL, whatever the signer', () => {
+    expect(
+      redactUrl('https://b.s3.amazonaws.com/f.json.gz?X-Amz-Algorithm=AWS4&X-Amz-Credential=AK%2F1&X-Amz-Date=2026&X-Amz-Expires=3600&X-Amz-Signature=ab12'),
+    ).toBe('https://b.s3.amazonaws.com/f.json.gz');
+    expect(redactUrl('https://d1.cloudfront.net/f.json.gz?Expires=1700000000&Signature=xyz&Key-Pair-Id=K2')).toBe('https://d1.cloudfront.net/f.json.gz');
+    expect(redactUrl('https://d1.cloudfront.net/f.json.gz?Policy=eyJ&Signature=xyz&Key-Pair-Id=K2')).toBe('https://d1.cloudfront.net/f.json.gz');
+    expect(redactUrl('https://a.blob.core.windows.net/c/f.json.gz?sv=2022-11-02&se=2026-12-05&sp=r&sig=abc%3D')).toBe(
+      'https://a.blob.core.windows.net/c/f.json.gz?sv=2022-11-02&se=2026-12-05&sp=r',
+    );
+    expect(redactUrl('https://s.googleapis.com/b/f.gz?GoogleAccessId=sa%40x&Expires=1&Signature=q')).toBe('https://s.googleapis.com/b/f.gz');
+    expect(redactUrl('https://cdn.test/f.gz?hdnts=exp%3D1~hmac%3Dab&__token__=t&access_token=a&apikey=k#part')).toBe('https://cdn.test/f.gz');
+  });
+
+  it('keeps the parameters that pick the file, so two files never look like one', () => {
+    const a = redactUrl('https://payer.test/get?file=A.json.gz&X-Amz-Signature=aa');
+    const b = redactUrl('https://payer.test/get?file=B.json.gz&X-Amz-Signature=bb');
+    expect(a).toBe('https://payer.test/get?file=A.json.gz');
+    expect(b).toBe('https://payer.test/get?file=B.json.gz');
+    // The same file signed twice is one file.
+    expect(redactUrl('https://payer.test/get?file=A.json.gz&X-Amz-Signature=cc')).toBe(a);
+    expect(redactUrl('https://payer.test/download?fileId=42&key=in-network%2Fa.json')).toBe('https://payer.test/download?fileId=42&key=in-network%2Fa.json');
+  });
+
+  it('leaves local paths alone and redacts every URL inside a text', () => {
+    expect(redactUrl('/data/f.json?x=1')).toBe('/data/f.json?x=1');
+    expect(redactUrlsInText('HTTP 403 for https://h.test/f?id=1&sig=s and https://h.test/g?token=t')).toBe('HTTP 403 for https://h.test/f?id=1 and https://h.test/g');
+  });
+});
