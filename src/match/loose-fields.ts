@@ -51,13 +51,25 @@ export function asText(value: unknown): string | null {
   return null;
 }
 
-/** A numeric field that may be a string ("12.50", "$1,200.00"). Unreadable -> null. */
+/** Digits grouped by thousands with commas, the US way: "1,234", "12,345,678.90". */
+const THOUSANDS_GROUPS = /^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$/;
+
+/**
+ * A numeric field that may be a string ("12.50", "$1,200.00"). Unreadable -> null. A comma is
+ * read only as a thousands separator in well-formed groups; "12,50" (a decimal comma) or "1,2,3"
+ * could mean more than one number, so it is unreadable rather than 1250 or 123.
+ */
 export function asNumber(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value !== 'string') return null;
-  const cleaned = value.trim().replace(/^\$/, '').replace(/,/g, '');
+  let cleaned = value.trim().replace(/^\$/, '');
+  if (cleaned.includes(',')) {
+    if (!THOUSANDS_GROUPS.test(cleaned)) return null;
+    cleaned = cleaned.replace(/,/g, '');
+  }
   if (cleaned === '' || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(cleaned)) return null;
-  return Number(cleaned);
+  const number = Number(cleaned);
+  return Number.isFinite(number) ? number : null;
 }
 
 /** What separates the values of a list some files write as one string ("11,22", "1, 2"). */
