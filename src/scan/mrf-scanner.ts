@@ -47,6 +47,11 @@ export interface MrfScannerOptions {
   table: ReferenceTable;
   pass: ScanPass;
   events: MrfScanEvents;
+  /**
+   * For the references-only pass: how many in_network values the first pass met. The pass ends
+   * after the last (a repeated key puts rates after the provider_references, too). @default 1
+   */
+  inNetworkValues?: number;
   /** Shared between the passes of one file, so no row is written twice. */
   deduper: RowDeduper;
   /** Where the rows of a very large item wait until it ends; without it they stay in memory. */
@@ -102,8 +107,13 @@ export class MrfScanner implements WalkerHandler {
   isInNetworkFirst = false;
   hasSeenReferences = false;
   hasSeenInNetwork = false;
+  /** in_network values read to their end (more than one when the key is repeated). */
+  inNetworkValuesRead = 0;
+
   /** An in_network array was read to its end. */
-  hasReadWholeInNetwork = false;
+  get hasReadWholeInNetwork(): boolean {
+    return this.inNetworkValuesRead > 0;
+  }
   /** The references-only pass has read all of in_network: the rest of the file is not needed. */
   hasReadAllItNeeds = false;
   rowsFound = 0;
@@ -225,7 +235,7 @@ export class MrfScanner implements WalkerHandler {
 
   onExit(path: readonly PathSegment[]): void | 'pause' {
     if (this.topKey !== 'in_network') return;
-    if (path.length === 1) this.hasReadWholeInNetwork = true;
+    if (path.length === 1) this.inNetworkValuesRead++;
     if (this.itemDepth === 3 && path.length === 2) {
       // The end of a nested list of items (see selectValue).
       this.itemDepth = 2;
@@ -236,7 +246,7 @@ export class MrfScanner implements WalkerHandler {
       this.finishItem();
       pause = this.finishing !== undefined || this.options.events.isRowsFull?.() === true;
     }
-    if (path.length === 1 && this.options.pass === 'references-only') {
+    if (path.length === 1 && this.options.pass === 'references-only' && this.inNetworkValuesRead >= (this.options.inNetworkValues ?? 1)) {
       // Pausing lets the walk end here (see hasReadAllItNeeds).
       this.hasReadAllItNeeds = true;
       pause = true;

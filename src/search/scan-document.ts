@@ -119,7 +119,7 @@ async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentS
       `${sourceName}: in_network comes before provider_references; ` +
         `re-scanning in_network from ${options.reopenedFrom ?? 'a temporary copy of the compressed file'}`,
     );
-    const second = await runPass(await options.reopen(), options, table, stores, 'references-only');
+    const second = await runPass(await options.reopen(), options, table, stores, 'references-only', scanner.inNetworkValuesRead);
     rowsFound += second.rowsFound;
     decompressedBytes += second.decompressedBytes;
   }
@@ -139,7 +139,7 @@ async function matchWhatIsKnown(failure: unknown, scanner: MrfScanner, table: Re
   );
   try {
     await table.settle();
-    await runPass(await options.reopen(), options, table, stores, 'references-only');
+    await runPass(await options.reopen(), options, table, stores, 'references-only', scanner.inNetworkValuesRead);
   } catch {
     // The first failure is the one reported; this pass only adds what it could.
   }
@@ -151,6 +151,7 @@ async function runPass(
   table: ReferenceTable,
   stores: RowStores,
   pass: ScanPass,
+  inNetworkValues: number,
 ): Promise<{ rowsFound: number; decompressedBytes: number }> {
   const scanner = new MrfScanner({
     sourceName: options.sourceName,
@@ -158,6 +159,7 @@ async function runPass(
     table,
     ...stores,
     pass,
+    inNetworkValues,
     useElementFilter: options.useElementFilter,
     // Metadata and layout were reported by the first pass.
     events: {

@@ -345,6 +345,17 @@ describe('schema shapes', () => {
       { npis: [A] },
     );
     expect(unwanted).toMatchObject({ rows: ['1 1234567893 11-1000001 5'], mayMissRows: false });
+    // in_network first and both keys repeated: the second pass reads every in_network value, and
+    // rows the first pass already wrote (group 1 in item 2) are not written twice.
+    const interleaved = await summary(
+      `{"in_network":${items('1', [1, 2], 5)},"provider_references":${references(1, '11-1000001')},` +
+        `"in_network":${items('2', [1, 2], 6)},"provider_references":${references(2, '11-1000002')}}`,
+      { npis: [A] },
+    );
+    expect(interleaved).toMatchObject({
+      rows: ['1 1234567893 11-1000001 5', '1 1234567893 11-1000002 5', '2 1234567893 11-1000001 6', '2 1234567893 11-1000002 6'],
+      mayMissRows: false,
+    });
     const first = await summary(
       `{"provider_references":${references(1, '11-1000001')},"provider_references":${references(2, '11-1000002')},` +
         `"in_network":${items('1', [1, 2], 5)},"in_network":${items('2', [2], 6)}}`,
