@@ -1,5 +1,6 @@
 import { asNumber, asObjectList, asText, asTextList, getField, isObject, type JsonObject, type Warn } from './loose-fields.js';
 import type { MatchedGroup } from './provider-group.js';
+import type { TinValue } from '../search/rate-row.js';
 import type { ItemHeader } from './rate-matcher.js';
 import { combineHashes, hashTexts } from './row-hash.js';
 
@@ -102,14 +103,24 @@ function groupParts(group: MatchedGroup): GroupParts {
   if (parts === undefined) {
     const network = group.networkNames === undefined ? '' : `,"network_name":${JSON.stringify(group.networkNames)}`;
     const tin = JSON.stringify(group.tin);
+    // The row shows the TIN as published; two rows that differ only in how it is written
+    // (11-1000001, 111000001, type EIN or ein) are one row (BUG-07), so the hash takes its digits.
+    const tinKey = JSON.stringify(comparableTin(group.tin));
     const providers = group.npis.map((npi) => {
       const text = `,"npi":${npi},"tin":${tin}`;
-      return { bytes: Buffer.from(text), hash: hashTexts([text, network]) };
+      return { bytes: Buffer.from(text), hash: hashTexts([`,"npi":${npi},"tin":${tinKey}`, network]) };
     });
     parts = { network: Buffer.from(network), providers };
     partsOfGroup.set(group, parts);
   }
   return parts;
+}
+
+/** A TIN as rows are compared: its type in lower case, and a value of digits and dashes as digits. */
+function comparableTin(tin: TinValue): TinValue {
+  const type = tin.type === null ? null : tin.type.trim().toLowerCase();
+  const value = tin.value !== null && /^[\d\s-]+$/.test(tin.value) ? tin.value.replace(/\D/g, '') : tin.value;
+  return { ...tin, type, value };
 }
 
 function priceParts(price: JsonObject, warn: Warn): PriceParts {

@@ -522,6 +522,22 @@ describe('schema shapes', () => {
     ]);
   });
 
+  it('writes rows that differ only in how the TIN is written once, as first published (BUG-07: the dash counts only when shown)', async () => {
+    const tins = [
+      { type: 'ein', value: '11-1000002' },
+      { type: 'ein', value: '111000002' },
+      { type: 'EIN', value: ' 11-1000002' },
+      { type: 'npi', value: '111000002' },
+    ];
+    const document = {
+      provider_references: tins.map((tin, index) => ({ provider_group_id: index + 1, provider_groups: [{ npi: [A], tin }] })),
+      in_network: [{ billing_code: '1', negotiated_rates: [{ provider_references: [1, 2, 3, 4], negotiated_prices: [price(5)] }] }],
+    };
+    const outcome = await scanBytes(encode(document), { npis: [A] });
+    // The npi-typed TIN is another identifier, so it stays a row of its own.
+    expect(outcome.rows.map((row) => `${row.tin.type} ${row.tin.value} ${row.occurrences}`)).toEqual(['ein 11-1000002 3', 'npi 111000002 1']);
+  });
+
   it('gives rows the item fields that come after the rates, and writes a row an item split in two repeats once', async () => {
     const rates = (rate: number) => [{ provider_references: [1], negotiated_prices: [price(rate)] }];
     const document = {
