@@ -1,6 +1,10 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/capture-io.js';
+import { runCli } from '../helpers/run-cli.js';
+import { defaultOutputName } from '../../src/cli/actions/search.js';
 import { repoRoot } from '../helpers/shared-dir.js';
 
 const sample = resolve(repoRoot, 'samples', 'in-network-sample.json.gz');
@@ -19,5 +23,22 @@ describe('search options that refine another one', () => {
       expect(result.err).toContain(`error: ${message}`);
       expect(result.out).toBe('');
     }
+  });
+});
+
+describe('the default output name', () => {
+  it('never replaces the results of an earlier run, even one started in the same second', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npi-rates-default-name-'));
+    // Earlier results under every default name of the next 20 seconds.
+    const now = Date.now();
+    const earlier = Array.from({ length: 20 }, (_, second) => defaultOutputName(new Date(now + second * 1000)));
+    for (const name of earlier) writeFileSync(join(dir, name), 'earlier results');
+    const run = await runCli(['search', '--npi', '1234567893', '--url', sample, '--no-progress', '--no-lookup'], { cwd: dir });
+    expect(run.code).toBe(0);
+    for (const name of earlier) expect(readFileSync(join(dir, name), 'utf8')).toBe('earlier results');
+    const written = readdirSync(dir).filter((name) => !earlier.includes(name) && name.endsWith('.json'));
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^results_\d{8}_\d{6}-2\.json$/);
+    expect((JSON.parse(readFileSync(join(dir, written[0]), 'utf8')) as { results: unknown[] }).results).toHaveLength(3);
   });
 });

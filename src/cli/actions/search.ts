@@ -294,13 +294,15 @@ export function defaultOutputName(now: Date): string {
 /**
  * Where the output, and the journal beside it, go. The journal is locked for this run: an -o that
  * another running search writes is refused, and the default name, which two runs started in the
- * same second share, moves on to `results_<time>-2.json`.
+ * same second share, moves on to `results_<time>-2.json`, as it does when that file exists.
  */
 async function chooseOutput(flag: string | undefined): Promise<{ outputPath: string; localOutput: string; isSpecialOutput: boolean; journalPath: string }> {
   const { lockJournal } = await import('../../search/journal-lock.js');
   const defaultName = defaultOutputName(new Date());
   for (let attempt = 1; ; attempt++) {
     const outputPath = flag ?? (attempt === 1 ? defaultName : defaultName.replace(/\.json$/, `-${attempt}.json`));
+    // A default name never replaces the results of an earlier run (a quick search started in the same second).
+    if (flag === undefined && attempt < 100 && (await pathExists(outputPath))) continue;
     const localOutput = outputPath.startsWith('s3://') ? join(tmpdir(), `npi-rates-${process.pid}-output`) : outputPath;
     const isSpecialOutput = localOutput !== '-' && (await checkWritable(localOutput)) === 'special';
     const journalPath = await journalPathFor(outputPath, localOutput, isSpecialOutput);
@@ -322,6 +324,15 @@ async function chooseOutput(flag: string | undefined): Promise<{ outputPath: str
       `another npi-rates search${lock.heldBy > 0 ? ` (process ${lock.heldBy})` : ''} is writing the output ${outputPath}`,
       'wait for it to finish, or choose another -o',
     );
+  }
+}
+
+async function pathExists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 
