@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { makeDirectory } from '../shared/make-directory.js';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
@@ -107,7 +107,7 @@ export async function downloadS3File(uri: string, localPath: string, region?: st
   const { bucket, key } = parseS3Uri(uri);
   await awsCall({ action: 's3:GetObject', resource: uri }, async () => {
     const response = await s3Client(region).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    await mkdir(path.dirname(localPath), { recursive: true });
+    await makeDirectory(path.dirname(localPath));
     await pipeline(response.Body as Readable, createWriteStream(localPath));
   });
 }

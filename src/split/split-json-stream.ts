@@ -1,4 +1,5 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { makeDirectory } from '../shared/make-directory.js';
 import path from 'node:path';
 import { JsonWalker, walkChunks } from '../scan/json-walker.js';
 import type { PathSegment, ValueKind, ValueMode, WalkerHandler } from '../scan/json-walker.js';
@@ -129,7 +130,7 @@ export async function splitJsonStream(
   outDirectory: string,
   options: { chunkBytes?: number } = {},
 ): Promise<SplitSummary> {
-  await mkdir(outDirectory, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+  await makeDirectory(outDirectory).catch((error: NodeJS.ErrnoException) => {
     throw usageError(
       'NPI_RATES_OUTPUT_UNWRITABLE',
       `cannot create the output folder ${outDirectory}: ${error.code === 'EEXIST' || error.code === 'ENOTDIR' ? 'a file is in the way' : error.message}`,

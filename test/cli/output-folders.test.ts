@@ -18,6 +18,20 @@ describe('unusable output paths', () => {
     expect(result.err).toContain(`cannot create the output folder ${file}: a file is in the way`);
   });
 
+  it.skipIf(!existsSync('/proc/self'))('split refuses an -o under /proc (Linux) at once, where Node\'s recursive mkdir never returns, and says nothing was split', async () => {
+    const result = await runMain('split', sample, '-o', '/proc/npi-rates-split');
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('cannot create the output folder /proc/npi-rates-split: ENOENT');
+    expect(result.err).not.toContain('keeps the files split before the failure');
+  });
+
+  it('split makes every missing folder of its -o', async () => {
+    const nested = join(dir, 'x', 'y', 'z');
+    const result = await runMain('split', sample, '-o', nested);
+    expect(result.code).toBe(0);
+    expect(existsSync(join(nested, 'header.json'))).toBe(true);
+  });
+
   it.skipIf(!existsSync('/sys/kernel'))('search refuses an -o in a folder that takes no new files, such as /sys (Linux), before reading anything', async () => {
     const result = await runMain('search', '--npi', '1234567893', '--url', join(dir, 'not-read.json'), '-o', '/sys/out.json', '--no-progress', '--no-lookup');
     expect(result.code).toBe(2);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CliIo } from '../io.js';
 import { createByteProgress } from '../byte-progress.js';
-import { usageError } from '../../shared/errors.js';
+import { EXIT_USAGE, NpiRatesError, usageError } from '../../shared/errors.js';
 import { redactUrlsInText } from '../../shared/redact-url.js';
 import { formatByteCount } from '../../sources/source-options.js';
 import { splitFile } from '../../split/split-file.js';
@@ -34,7 +34,10 @@ export async function splitCommand(location: string, flags: SplitFlags, io: CliI
       onWarning: (message) => progress.print(`warning: ${redactUrlsInText(message)}`),
     });
   } catch (error) {
-    progress.print(`note: ${flags.output} keeps the files split before the failure; they are not the whole file`);
+    // A usage error (the folder cannot be made, say) came before anything was split.
+    if (!(error instanceof NpiRatesError && error.exitCode === EXIT_USAGE)) {
+      progress.print(`note: ${flags.output} keeps the files split before the failure; they are not the whole file`);
+    }
     throw error;
   } finally {
     progress.done();
