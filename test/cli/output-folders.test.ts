@@ -44,6 +44,17 @@ describe('unusable output paths', () => {
     expect(result.err).toContain(`the folder ${join(dir, 'missing')} does not exist`);
   });
 
+  it('download refuses an -o naming a missing folder with a trailing slash, and one it cannot open, before downloading', async () => {
+    const folder = join(dir, 'no-such-folder') + '/';
+    const missing = await runMain('download', sample, '-o', folder);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain(`cannot write ${folder}: the folder ${join(dir, 'no-such-folder')} does not exist`);
+    if (!existsSync('/proc/self')) return; // /proc (Linux) is a folder that takes no new files
+    const unopenable = await runMain('download', sample, '-o', '/proc/npi-rates-x.json');
+    expect(unopenable.code).toBe(2);
+    expect(unopenable.err).toContain('cannot write /proc/npi-rates-x.json: ENOENT');
+  });
+
   it('cloud-run refuses a URL list line that a cloud task could not read', async () => {
     const list = join(dir, 'urls.txt');
     writeFileSync(list, 'https://example.test/a.json.gz\n./local.json\n');

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
@@ -29,11 +29,13 @@ export function decompressedFileName(location: string): string {
 async function resolveTarget(output: string, location: string): Promise<string> {
   const info = await stat(output).catch(() => undefined);
   if (info?.isDirectory()) return path.join(output, decompressedFileName(location));
-  const parent = await stat(path.dirname(path.resolve(output))).catch(() => undefined);
+  // `-o new-folder/` names a folder, not a file called new-folder.
+  const folder = /[/\\]$/.test(output) ? path.resolve(output) : path.dirname(path.resolve(output));
+  const parent = await stat(folder).catch(() => undefined);
   if (!parent?.isDirectory()) {
     throw usageError(
       'NPI_RATES_OUTPUT_UNWRITABLE',
-      `cannot write ${output}: the folder ${path.dirname(path.resolve(output))} does not exist`,
+      `cannot write ${output}: the folder ${folder} does not exist`,
       'create the folder first, or give -o an existing folder',
     );
   }
@@ -76,6 +78,8 @@ export async function download(location: string, flags: DownloadFlags, io: CliIo
   const toStdout = flags.output === '-';
   const target = toStdout ? '-' : await resolveTarget(flags.output, location);
   const tempPath = `${target}.partial-${process.pid}`;
+  // Opened before the download starts, so an output that cannot be written costs no request.
+  const file = toStdout ? undefined : await openOutput(tempPath, target);
 
   try {
     const raw = await openByteStream(location, {
@@ -88,10 +92,9 @@ export async function download(location: string, flags: DownloadFlags, io: CliIo
     const decoded = decodeLayers(raw.chunks, sourceName, {
       onWarning: (message) => progress.print(`warning: ${redactUrlsInText(message)}`),
     });
-    if (toStdout) {
+    if (file === undefined) {
       await copyChunks(decoded, io.out, controller.signal);
     } else {
-      const file = createWriteStream(tempPath);
       // A failed read destroys the file stream mid-write; that late error must not crash the process,
       // the read error that caused it is the one reported.
       file.on('error', () => {});
@@ -111,9 +114,25 @@ export async function download(location: string, flags: DownloadFlags, io: CliIo
   } catch (error) {
     throw controller.signal.aborted ? interrupted() : error;
   } finally {
+    if (file !== undefined && !file.destroyed) {
+      // The source could not be opened: nothing was written.
+      file.destroy();
+      await rm(tempPath, { force: true });
+    }
     progress.done();
     process.removeListener('SIGINT', interrupt);
   }
+}
+
+/** The temporary output, opened: a write stream that failed to open would never drain. */
+async function openOutput(tempPath: string, target: string): Promise<WriteStream> {
+  const file = createWriteStream(tempPath);
+  try {
+    await once(file, 'open');
+  } catch (error) {
+    throw usageError('NPI_RATES_OUTPUT_UNWRITABLE', `cannot write ${target}: ${(error as Error).message}`, 'choose another -o');
+  }
+  return file;
 }
 
 function interrupted(): NpiRatesError {
