@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { usageError } from '../shared/errors.js';
 
 /**
  * Writes a file under a temporary name and renames it, so an interrupted run never leaves half a
@@ -12,6 +14,12 @@ export async function writeFileAtomically(filePath: string, write: (out: NodeJS.
   const file = createWriteStream(tempPath);
   let failure: Error | undefined;
   file.on('error', (error) => (failure ??= error));
+  try {
+    await once(file, 'open');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `the folder ${dirname(resolve(filePath))} does not exist` : (error as Error).message;
+    throw usageError('NPI_RATES_OUTPUT_UNWRITABLE', `cannot write ${filePath}: ${reason}`, 'create the folder first, or choose another -o');
+  }
   try {
     await write(file);
     file.end();

@@ -55,6 +55,19 @@ describe('unusable output paths', () => {
     expect(unopenable.err).toContain('cannot write /proc/npi-rates-x.json: ENOENT');
   });
 
+  it('merge and urls refuse an -o inside a folder that does not exist, with a sentence (exit 2)', async () => {
+    const searched = join(dir, 'searched.json');
+    expect((await runMain('search', '--npi', '1234567893', '--url', sample, '-o', searched, '--no-progress', '--no-lookup')).code).toBe(0);
+    const merged = await runMain('merge', searched, '-o', join(dir, 'absent', 'merged.json'));
+    expect(merged.code).toBe(2);
+    expect(merged.err).toContain(`cannot write ${join(dir, 'absent', 'merged.json')}: the folder ${join(dir, 'absent')} does not exist`);
+    const index = join(dir, 'index.json');
+    writeFileSync(index, JSON.stringify({ reporting_structure: [{ in_network_files: [{ location: 'https://x.test/a.json.gz' }] }] }));
+    const listed = await runMain('urls', '--toc-url', index, '-o', join(dir, 'absent', 'urls.txt'));
+    expect(listed.code).toBe(2);
+    expect(listed.err).toContain(`the folder ${join(dir, 'absent')} does not exist`);
+  });
+
   it('cloud-run refuses a URL list line that a cloud task could not read', async () => {
     const list = join(dir, 'urls.txt');
     writeFileSync(list, 'https://example.test/a.json.gz\n./local.json\n');
