@@ -26,11 +26,21 @@ export function mergeSearchOutputs(documents: readonly SearchOutput[], names: re
 
   const keptFrom = chooseSourceDocuments(documents);
   const merged: SearchOutput = { search_params: params, results: [], errors: [], warnings: [] };
+  if (new Set(documents.map(searchOf)).size > 1) {
+    // The merged search_params list every NPI, TIN and code; no file was searched for all of them.
+    merged.warnings.push({
+      source_file: '',
+      message: 'these outputs are of different searches (NPIs, TINs or codes): each file was searched only for those of the output it comes from',
+    });
+  }
   documents.forEach((document, index) => {
     const files = filesOf(document);
     const skipped = new Set([...files.all].filter((file) => keptFrom(index, file) !== index));
-    params.searched_files += document.search_params.searched_files - skipped.size;
-    params.matched_files += document.search_params.matched_files - [...skipped].filter((file) => files.matched.has(file)).length;
+    // A file interrupted before it finished is not in its output's counts: only counted ones come off.
+    const unfinished = new Set(document.errors.filter((error) => error.code === 'NPI_RATES_INTERRUPTED').map((error) => error.source_file));
+    const skippedCounted = [...skipped].filter((file) => !unfinished.has(file));
+    params.searched_files += document.search_params.searched_files - skippedCounted.length;
+    params.matched_files += document.search_params.matched_files - skippedCounted.filter((file) => files.matched.has(file)).length;
     params.duration_seconds = Math.max(params.duration_seconds, document.search_params.duration_seconds);
     const isKept = (message: { source_file: string }) => !skipped.has(message.source_file);
     // push one at a time: spreading a 100k-row array into push() overflows the call stack.
@@ -57,10 +67,6 @@ export function mergeSearchOutputs(documents: readonly SearchOutput[], names: re
  * TINs or codes hold other rows of the same file, and keep them.
  */
 function chooseSourceDocuments(documents: readonly SearchOutput[]): (index: number, file: string) => number {
-  const searchOf = (document: SearchOutput) => {
-    const { npis, tins, billing_codes: codes } = document.search_params;
-    return JSON.stringify([[...npis].sort(), [...(tins ?? [])].sort(), codes === undefined ? null : [...codes].sort()]);
-  };
   const searches = documents.map(searchOf);
   const failedIn = (index: number, file: string) => documents[index].errors.some((error) => error.source_file === file);
   const chosen = new Map<string, number>();
@@ -72,6 +78,12 @@ function chooseSourceDocuments(documents: readonly SearchOutput[]): (index: numb
     }
   });
   return (index, file) => chosen.get(`${searches[index]}\n${file}`) ?? index;
+}
+
+/** What an output searched for, as one comparable string. */
+function searchOf(document: SearchOutput): string {
+  const { npis, tins, billing_codes: codes } = document.search_params;
+  return JSON.stringify([[...npis].sort(), [...(tins ?? [])].sort(), codes === undefined ? null : [...codes].sort()]);
 }
 
 /** The searched files a document shows: those with rows, and those with errors. */

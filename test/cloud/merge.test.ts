@@ -64,6 +64,20 @@ describe('mergeSearchOutputs', () => {
     expect(merged.warnings).toEqual([{ source_file: 'shared.json', message: 'searched in both part-1.json and part-2.json; the results of part-1.json are kept' }]);
   });
 
+  it('counts a file once when one output was interrupted in it and another finished it', () => {
+    // An interrupted run counts only the files it finished; its unfinished one is an error with partial rows.
+    const interrupted = partial({ searched_files: 0, matched_files: 0, incomplete: true }, [row('x.json', '1', 1)], [
+      { source_file: 'x.json', message: 'interrupted before the file was finished', code: 'NPI_RATES_INTERRUPTED' },
+    ]);
+    const finished = partial({ searched_files: 1, matched_files: 1 }, [row('x.json', '1', 1), row('x.json', '2', 2)]);
+    for (const documents of [[interrupted, finished], [finished, interrupted]]) {
+      const merged = mergeSearchOutputs(documents);
+      expect(merged.search_params).toMatchObject({ searched_files: 1, matched_files: 1 });
+      expect(merged.results.map((result) => result.billing_code)).toEqual(['1', '2']);
+      expect(merged.errors).toEqual([]);
+    }
+  });
+
   it('takes a shared file from the output where it did not fail', () => {
     const failed = partial({ searched_files: 1, matched_files: 0, incomplete: true }, [], [{ source_file: 'x.json', message: 'not JSON' }]);
     const succeeded = partial({ searched_files: 1, matched_files: 1 }, [row('x.json', '1', 1)]);
@@ -84,7 +98,13 @@ describe('mergeSearchOutputs', () => {
     const forB = partial({ npis: [1111111112] }, [{ ...row('x.json', '99214', 2), npi: 1111111112 }]);
     const merged = mergeSearchOutputs([forA, forB]);
     expect(merged.results.map((result) => result.npi)).toEqual([1234567893, 1111111112]);
-    expect(merged.warnings).toEqual([]);
+    // search_params now lists both NPIs, which no file was searched for: said once.
+    expect(merged.warnings).toEqual([
+      {
+        source_file: '',
+        message: 'these outputs are of different searches (NPIs, TINs or codes): each file was searched only for those of the output it comes from',
+      },
+    ]);
     expect(merged.search_params.billing_codes).toBeUndefined();
   });
 
