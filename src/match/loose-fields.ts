@@ -10,12 +10,25 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A field by its schema name; falls back to another capitalisation ("NPI") with a warning. */
+/**
+ * A key as the schema spells it: "NPI", "Negotiated_Rates", "negotiatedRates", "npi " and
+ * "billing-code" are npi, negotiated_rates, negotiated_rates, npi and billing_code.
+ */
+export function schemaKey(key: string): string {
+  return key
+    .trim()
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+}
+
+/** A field by its schema name; falls back to another spelling ("NPI", "npi ") with a warning. */
 export function getField(object: JsonObject, name: string, warn?: Warn): unknown {
   if (name in object) return object[name];
   for (const key of Object.keys(object)) {
-    if (key.toLowerCase() === name) {
-      warn?.(`non-standard key ${key} (expected ${name})`);
+    if (schemaKey(key) === name) {
+      // Quoted when a space is part of it, or it would not show.
+      warn?.(`non-standard key ${/\s/.test(key) ? JSON.stringify(key) : key} (expected ${name})`);
       return object[key];
     }
   }

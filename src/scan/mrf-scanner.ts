@@ -1,6 +1,6 @@
 import { NpiRatesError } from '../shared/errors.js';
 import type { RowBlock } from '../search/rate-row.js';
-import { asObjectList, asText, getField, isObject, type Warn } from '../match/loose-fields.js';
+import { asObjectList, asText, getField, schemaKey, isObject, type Warn } from '../match/loose-fields.js';
 import type { MatchedGroup } from '../match/provider-group.js';
 import {
   emptyItemHeader,
@@ -170,7 +170,7 @@ export class MrfScanner implements WalkerHandler {
         { hint: 'is this a table-of-contents file? use --toc-url for those' },
       );
     }
-    if (depth === 1) return this.selectTopLevel(String(path[0]).toLowerCase(), kind);
+    if (depth === 1) return this.selectTopLevel(schemaKey(String(path[0])), kind);
     if (this.topKey === 'provider_references') return depth === 2 ? 'capture' : 'skip';
     if (this.topKey !== 'in_network') return 'skip';
     const relativeDepth = depth - this.itemDepth;
@@ -189,7 +189,7 @@ export class MrfScanner implements WalkerHandler {
       return 'skip';
     }
     if (relativeDepth === 1) {
-      this.itemField = String(path[this.itemDepth]).toLowerCase();
+      this.itemField = schemaKey(String(path[this.itemDepth]));
       return this.selectItemField(kind);
     }
     return relativeDepth === 2 && this.itemField === 'negotiated_rates' ? 'capture' : 'skip';

@@ -477,6 +477,19 @@ describe('schema shapes', () => {
     expect(result.warnings).toContain('non-standard key NPI (expected npi)');
   });
 
+  it('reads keys written in camelCase or with stray spaces, as the schema names them', async () => {
+    const text =
+      `{"providerReferences":[{"providerGroupId":1,"provider_groups ":[{"npi ":[${A}],"tin":{"type":"ein","value":"11-1000001"}}]}],` +
+      '"inNetwork":[{"billingCode":"X2","negotiatedRates":[{"providerReferences":[1],"negotiated_prices ":[{"negotiatedRate":7,"negotiated_type":"negotiated"}]}]},' +
+      '{"billing_code":"X3","negotiated_rates ":[{"provider_references":[1],"negotiated_prices":[{"negotiated_rate":8,"negotiated_type":"negotiated"}]}]}]}';
+    for (const useElementFilter of [true, false]) {
+      const outcome = await scanBytes(encode(text), { npis: [A] }, { chunkSize: 13, useElementFilter });
+      if (outcome.error) throw outcome.error;
+      expect(outcome.rows.map((row) => `${row.billing_code} ${row.npi} ${row.negotiated_rate}`)).toEqual(['X2 1234567893 7', 'X3 1234567893 8']);
+      expect(outcome.warnings).toContain('non-standard key "npi " (expected npi)');
+    }
+  });
+
   it('keeps only the billing codes asked for with --code', async () => {
     const document = {
       provider_references: [{ provider_group_id: 1, provider_groups: [group([A])] }],
