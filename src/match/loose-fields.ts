@@ -111,7 +111,12 @@ export function asTextList(value: unknown, warn?: Warn, name = 'code list'): str
   const list: string[] = [];
   for (const item of asArray(value)) {
     const text = asText(item);
-    if (text !== null) list.push(text.trim());
+    if (text === null) continue;
+    // An element may hold several values too (["11, 22"]); only a comma, semicolon or bar
+    // separates them there, since a list element is one value by the schema.
+    const parts = text.split(/[,;|]/).map((part) => part.trim()).filter((part) => part !== '');
+    if (parts.length > 1) warn?.(`${name} value ${JSON.stringify(text)} holds ${parts.length} values in one string; each is read`);
+    list.push(...(parts.length > 1 ? parts : [text.trim()]));
   }
   return list;
 }

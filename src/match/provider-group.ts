@@ -72,6 +72,15 @@ export function readGroupTin(group: Record<string, unknown>, warn: Warn): TinVal
 }
 
 /**
+ * A TIN's digits as --tin compares them: an EIN published as a JSON number lost its leading zero
+ * (012345678 became 12345678), so a shorter one is padded back to nine digits.
+ */
+function comparableTinDigits(value: string): string {
+  const digits = normalizeTinDigits(value);
+  return digits.length > 0 && digits.length < 9 ? digits.padStart(9, '0') : digits;
+}
+
+/**
  * The part of one provider group the search is interested in, or undefined. A group matches by
  * NPI (only the wanted NPIs are kept; 0 never matches) or by TIN (all its NPIs are kept).
  */
@@ -83,13 +92,19 @@ export function matchProviderGroup(
   if (!isObject(group)) return undefined;
   const npis = readGroupNpis(group, warn);
   const wanted = npis.filter((npi) => npi !== 0 && target.npis.has(npi));
-  let tin: TinValue | undefined;
   if (target.tins.size > 0) {
-    tin = readGroupTin(group, () => {});
-    if (tin.value !== null && target.tins.has(normalizeTinDigits(tin.value))) {
+    const tin = readGroupTin(group, () => {});
+    if (tin.value !== null && target.tins.has(comparableTinDigits(tin.value))) {
       return { npis: [...new Set(npis)], tin: readGroupTin(group, warn) };
     }
   }
-  if (wanted.length === 0) return undefined;
+  if (wanted.length === 0) {
+    // A provider billing under its own NPI has the NPI as its TIN (type "npi"), and the group
+    // may list no NPI besides (npi [0], or none): that NPI is searched for all the same.
+    const tin = readGroupTin(group, () => {});
+    const digits = tin.value === null ? '' : normalizeTinDigits(tin.value);
+    if (tin.type?.trim().toLowerCase() !== 'npi' || !/^\d{10}$/.test(digits) || !target.npis.has(Number(digits))) return undefined;
+    return { npis: [Number(digits)], tin: readGroupTin(group, warn) };
+  }
   return { npis: [...new Set(wanted)], tin: readGroupTin(group, warn) };
 }

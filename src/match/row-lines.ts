@@ -140,7 +140,9 @@ function priceParts(price: JsonObject, warn: Warn): PriceParts {
   const setting = asText(getField(price, 'setting', warn));
   const expirationDate = asText(getField(price, 'expiration_date', warn));
   const modifiers = asTextList(getField(price, 'billing_code_modifier', warn), warn, 'billing_code_modifier');
-  const additionalInformation = asText(getField(price, 'additional_information', warn));
+  const rawInformation = getField(price, 'additional_information', warn);
+  // Free text by the schema; an object or a list is kept as its JSON rather than dropped.
+  const additionalInformation = typeof rawInformation === 'object' && rawInformation !== null ? JSON.stringify(rawInformation) : asText(rawInformation);
   // Each value as JSON, in line order; an absent optional field is ''. The keys around them are
   // the same in every row (the wildcard flag follows from service_code), so the price's share
   // of the row hash is taken from the values alone.

@@ -490,6 +490,43 @@ describe('schema shapes', () => {
     }
   });
 
+  it('finds an NPI published only as its group\'s TIN (type npi), and an EIN whose leading zero a JSON number lost', async () => {
+    const document = {
+      provider_references: [
+        { provider_group_id: 1, provider_groups: [{ npi: [0], tin: { type: 'npi', value: String(A) } }] },
+        { provider_group_id: 2, provider_groups: [{ tin: { type: 'NPI', value: A } }] },
+        // An EIN 01-2345678 written as a number: 12345678.
+        { provider_group_id: 3, provider_groups: [{ npi: [B], tin: { type: 'ein', value: 12345678 } }] },
+        // Another NPI's TIN of type npi is not A.
+        { provider_group_id: 4, provider_groups: [{ npi: [0], tin: { type: 'npi', value: String(C) } }] },
+      ],
+      in_network: [
+        {
+          billing_code: '1',
+          negotiated_rates: [1, 2, 3, 4].map((id) => ({ provider_references: [id], negotiated_prices: [price(id)] })),
+        },
+      ],
+    };
+    expect((await summary(document, { npis: [A] })).rows).toEqual(['1 1234567893 1234567893 1', '1 1234567893 1234567893 2']);
+    expect((await summary(document, { tins: ['01-2345678'] })).rows).toEqual(['1 1245319599 12345678 3']);
+  });
+
+  it('splits codes written together in one element of a list, and keeps additional_information that is an object as its JSON', async () => {
+    const document = {
+      provider_references: [{ provider_group_id: 1, provider_groups: [group([A])] }],
+      in_network: [
+        {
+          billing_code: '1',
+          negotiated_rates: [
+            { provider_references: [1], negotiated_prices: [price(5, { service_code: ['11, 22', '81'], additional_information: { note: 'per visit', cap: [1, 2] } })] },
+          ],
+        },
+      ],
+    };
+    const outcome = await scanBytes(encode(document), { npis: [A] });
+    expect(outcome.rows.map((row) => [row.service_code, row.additional_information])).toEqual([[['11', '22', '81'], '{"note":"per visit","cap":[1,2]}']]);
+  });
+
   it('keeps only the billing codes asked for with --code', async () => {
     const document = {
       provider_references: [{ provider_group_id: 1, provider_groups: [group([A])] }],
