@@ -480,7 +480,7 @@ function hasPatternWithin(start: i32, end: i32): bool {
   return false;
 }
 
-/** Does `references"` (any capitalisation) occur within [start, end]? */
+/** Does a key ending in `references"` (any capitalisation) occur within [start, end]? */
 function hasReferencesKeyWithin(start: i32, end: i32): bool {
   const quote = i8x16.splat(<i8>QUOTATION_MARK);
   const letterS = i8x16.splat(0x73);
@@ -494,11 +494,18 @@ function hasReferencesKeyWithin(start: i32, end: i32): bool {
     while (candidates != 0) {
       const quoteAt = i + ctz(candidates);
       if (quoteAt > end) break;
-      if (endsWithReferences(quoteAt)) return true;
+      // A key, not a string value that ends in the word: a colon follows.
+      if (endsWithReferences(quoteAt) && isColonAfter(quoteAt + 1, end)) return true;
       candidates &= candidates - 1;
     }
   }
   return false;
+}
+
+function isColonAfter(from: i32, end: i32): bool {
+  let i = from;
+  while (i < end && isSpace(<i32>load<u8>(DATA + <usize>i))) i++;
+  return i < end && <i32>load<u8>(DATA + <usize>i) == COLON;
 }
 
 function skipSpaceBackward(from: i32): i32 {

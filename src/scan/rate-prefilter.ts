@@ -18,7 +18,8 @@ const MAX_PATTERNS = 16;
 const REFERENCES_KEY = asciiBytes('"provider_references"');
 const GROUPS_KEY = asciiBytes('"provider_groups"');
 // Another capitalisation of either key sends the element to the full parser.
-const LOOSE_KEY_PATTERNS = ['EFERENCES"', 'eferences"', 'ROUPS"', 'roups"'].map(asciiBytes);
+const LOOSE_REFERENCES_PATTERNS = ['EFERENCES"', 'eferences"'].map(asciiBytes);
+const LOOSE_GROUPS_PATTERNS = ['ROUPS"', 'roups"'].map(asciiBytes);
 const LOCATION_PATTERNS = ['"location"', 'OCATION"'].map(asciiBytes);
 
 /**
@@ -56,10 +57,12 @@ export class RatePrefilter {
     }
     // The NPI or TIN digits are rarer than the key, so they are looked for first.
     if (useInline && this.containsPattern(bytes) && this.containsGroupsKey(bytes)) return true;
-    if (referencesAt < 0 && LOOSE_KEY_PATTERNS.some((p) => indexOfBytes(bytes, p) >= 0)) {
-      if (!useReferences && !useInline) return false;
-      this.sawReferencedRate = true;
-      return true;
+    if (referencesAt < 0) {
+      // Only a references key means the rate refers to groups by id (for the second-pass and
+      // no-provider_references decisions); a groups key is inline groups.
+      const hasLooseReferences = LOOSE_REFERENCES_PATTERNS.some((p) => hasKeyEndingIn(bytes, p));
+      if (hasLooseReferences) this.sawReferencedRate = true;
+      if (hasLooseReferences || LOOSE_GROUPS_PATTERNS.some((p) => hasKeyEndingIn(bytes, p))) return useReferences || useInline;
     }
     return false;
   }
@@ -133,6 +136,14 @@ export function searchedDigitPatterns(target: SearchTarget): Uint8Array[] {
   const tinPatterns = [...target.tins].map((tin) => tin.slice(-7));
   const exponents = [...(npiPatterns.length > 0 ? NPI_EXPONENTS : []), ...(tinPatterns.length > 0 ? TIN_EXPONENTS : [])];
   return [...npiPatterns, ...tinPatterns, ...exponents].map(asciiBytes);
+}
+
+/** Does `ending` (which ends in a quote) end a key in `bytes`: is a colon next, after any spaces? */
+function hasKeyEndingIn(bytes: Uint8Array, ending: Uint8Array): boolean {
+  for (let at = indexOfBytes(bytes, ending); at >= 0; at = indexOfBytes(bytes, ending, at + 1)) {
+    if (bytes[skipWhitespace(bytes, at + ending.length)] === COLON) return true;
+  }
+  return false;
 }
 
 function startsWithAt(bytes: Uint8Array, at: number, prefix: Uint8Array): boolean {

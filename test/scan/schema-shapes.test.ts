@@ -322,6 +322,22 @@ describe('schema shapes', () => {
     expect(await summary(inline, { npis: [A] })).toMatchObject({ rows: ['1 1234567893 11-1000001 5'], warnings: [], mayMissRows: false });
   });
 
+  it('never takes inline groups, or a value ending in "references", for rates that refer to groups by id', async () => {
+    // An inline-groups file (v1): no provider_references is needed, so the file is complete.
+    const rates = Array.from({ length: 40 }, (_, index) => ({
+      provider_groups: [group([index % 2 === 0 ? A : B])],
+      negotiated_prices: [price(index, { additional_information: 'see the fee schedule references' })],
+    }));
+    const document = { in_network: [{ billing_code: '1', description: 'no references', negotiated_rates: rates }] };
+    for (const useElementFilter of [true, false]) {
+      // Small chunks put rates across chunk edges, where the filter hands them over as "maybe".
+      const outcome = await scanBytes(encode(document), { npis: [A] }, { chunkSize: 97, useElementFilter });
+      expect(outcome.rows).toHaveLength(20);
+      expect(outcome.warnings).toEqual([]);
+      expect(outcome.result?.mayMissRows).toBe(false);
+    }
+  });
+
   it('warns when provider_references is repeated after in_network, and reads both when they come first', async () => {
     const references = (id: number, tin: string) => JSON.stringify([{ provider_group_id: id, provider_groups: [group([A], tin)] }]);
     const items = (code: string, ids: number[], rate: number) =>
