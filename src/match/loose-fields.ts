@@ -15,12 +15,22 @@ export function isObject(value: unknown): value is JsonObject {
  * "billing-code" are npi, negotiated_rates, negotiated_rates, npi and billing_code.
  */
 export function schemaKey(key: string): string {
-  return key
-    .trim()
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/[\s-]+/g, '_');
+  // Files use a handful of key spellings, looked up for every optional field of every price.
+  let spelled = schemaKeys.get(key);
+  if (spelled === undefined) {
+    spelled = key
+      .trim()
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_');
+    if (schemaKeys.size < MAX_CACHED_KEYS) schemaKeys.set(key, spelled);
+  }
+  return spelled;
 }
+
+const schemaKeys = new Map<string, string>();
+/** Enough for every spelling a file uses; a file of ever-new keys is only slower, not bigger. */
+const MAX_CACHED_KEYS = 4096;
 
 /** A field by its schema name; falls back to another spelling ("NPI", "npi ") with a warning. */
 export function getField(object: JsonObject, name: string, warn?: Warn): unknown {
@@ -85,6 +95,9 @@ export function asNumber(value: unknown): number | null {
   return Number.isFinite(number) ? number : null;
 }
 
+/** What separates values written together in one element of a list (["11, 22"]). */
+const ELEMENT_SEPARATOR = /[,;|]/;
+
 /** What separates the values of a list some files write as one string ("11,22", "1, 2"). */
 const LIST_SEPARATORS = /[\s,;|]+/;
 
@@ -113,8 +126,13 @@ export function asTextList(value: unknown, warn?: Warn, name = 'code list'): str
     const text = asText(item);
     if (text === null) continue;
     // An element may hold several values too (["11, 22"]); only a comma, semicolon or bar
-    // separates them there, since a list element is one value by the schema.
-    const parts = text.split(/[,;|]/).map((part) => part.trim()).filter((part) => part !== '');
+    // separates them there, since a list element is one value by the schema. Most hold one:
+    // they are told apart without splitting (every matched price reads two lists).
+    if (!ELEMENT_SEPARATOR.test(text)) {
+      list.push(text.trim());
+      continue;
+    }
+    const parts = text.split(ELEMENT_SEPARATOR).map((part) => part.trim()).filter((part) => part !== '');
     if (parts.length > 1) warn?.(`${name} value ${JSON.stringify(text)} holds ${parts.length} values in one string; each is read`);
     list.push(...(parts.length > 1 ? parts : [text.trim()]));
   }
