@@ -357,11 +357,17 @@ function readMemberContainer(bracket: i32, byte: i32): void {
     return;
   }
   if (<i32>load<u8>(DATA + <usize>k) != QUOTATION_MARK) return;
-  if (endsWithGroups(k)) {
+  // A key may end in spaces ("provider_references "): its last letter is looked for before them.
+  const keyEnd = skipSpaceBackward(k - 1) + 1;
+  if (keyEnd < 11) {
+    elementIsMaybe = 1;
+    return;
+  }
+  if (endsWithGroups(keyEnd)) {
     elementHasGroups = 1;
     return;
   }
-  if (byte != LEFT_SQUARE_BRACKET || !endsWithReferences(k)) return;
+  if (byte != LEFT_SQUARE_BRACKET || !endsWithReferences(keyEnd)) return;
   elementHasReferences = 1;
   sawReferences = 1;
   if (!useReferences || !hasMatches) return;
@@ -485,17 +491,22 @@ function hasReferencesKeyWithin(start: i32, end: i32): bool {
   const quote = i8x16.splat(<i8>QUOTATION_MARK);
   const letterS = i8x16.splat(0x73);
   const caseBit = i8x16.splat(0x20);
-  // Candidates: a quote with an 's' (either case) just before it; then the 10 bytes are compared.
+  const space = i8x16.splat(0x20);
+  const tab = i8x16.splat(0x09);
+  // Candidates: a quote with an 's' (either case), a space or a tab just before it (a key may
+  // end in spaces); then the 10 bytes before the spaces are compared.
   for (let i = start + 10; i <= end; i += 16) {
     const at = DATA + <usize>i;
     const quotes = i8x16.eq(v128.load(at), quote);
-    const esses = i8x16.eq(v128.or(v128.load(at - 1), caseBit), letterS);
+    const raw = v128.load(at - 1);
+    const esses = v128.or(i8x16.eq(v128.or(raw, caseBit), letterS), v128.or(i8x16.eq(raw, space), i8x16.eq(raw, tab)));
     let candidates = i8x16.bitmask(v128.and(quotes, esses));
     while (candidates != 0) {
       const quoteAt = i + ctz(candidates);
       if (quoteAt > end) break;
+      const keyEnd = skipSpaceBackward(quoteAt - 1) + 1;
       // A key, not a string value that ends in the word: a colon follows.
-      if (endsWithReferences(quoteAt) && isColonAfter(quoteAt + 1, end)) return true;
+      if (keyEnd >= start + 10 && endsWithReferences(keyEnd) && isColonAfter(quoteAt + 1, end)) return true;
       candidates &= candidates - 1;
     }
   }

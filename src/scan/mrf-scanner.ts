@@ -260,11 +260,8 @@ export class MrfScanner implements WalkerHandler {
       this.noteLayout(false);
       if (this.hasSeenInNetwork && !this.isInNetworkFirst && this.options.pass === 'full') {
         // A second provider_references after an in_network: a rare layout (duplicate keys). Reading
-        // the rates again would need another pass over a file already known not to need one.
-        this.options.events.onWarning(
-          'provider_references appears again after in_network (the key is repeated): rates read before it that refer ' +
-            'to its provider groups are not matched, so rows may be missing',
-        );
+        // the rates again would need another pass over a file already known not to need one; the
+        // scan says so at its end if the block held a wanted group (see missedLateReferences).
         this.groupsMatchedBeforeLateReferences ??= this.options.table.matchedGroupCount;
       }
       this.hasSeenReferences = true;

@@ -18,8 +18,8 @@ const MAX_PATTERNS = 16;
 const REFERENCES_KEY = asciiBytes('"provider_references"');
 const GROUPS_KEY = asciiBytes('"provider_groups"');
 // Another capitalisation of either key sends the element to the full parser.
-const LOOSE_REFERENCES_PATTERNS = ['EFERENCES"', 'eferences"'].map(asciiBytes);
-const LOOSE_GROUPS_PATTERNS = ['ROUPS"', 'roups"'].map(asciiBytes);
+const LOOSE_REFERENCES_PATTERNS = ['EFERENCES', 'eferences'].map(asciiBytes);
+const LOOSE_GROUPS_PATTERNS = ['ROUPS', 'roups'].map(asciiBytes);
 const LOCATION_PATTERNS = ['"location"', 'OCATION"'].map(asciiBytes);
 
 /**
@@ -138,10 +138,14 @@ export function searchedDigitPatterns(target: SearchTarget): Uint8Array[] {
   return [...npiPatterns, ...tinPatterns, ...exponents].map(asciiBytes);
 }
 
-/** Does `ending` (which ends in a quote) end a key in `bytes`: is a colon next, after any spaces? */
+/**
+ * Does `ending` end a key in `bytes`: the key's closing quote next (after any spaces inside the
+ * key, as in "provider_references "), then a colon?
+ */
 function hasKeyEndingIn(bytes: Uint8Array, ending: Uint8Array): boolean {
   for (let at = indexOfBytes(bytes, ending); at >= 0; at = indexOfBytes(bytes, ending, at + 1)) {
-    if (bytes[skipWhitespace(bytes, at + ending.length)] === COLON) return true;
+    const quote = skipWhitespace(bytes, at + ending.length);
+    if (bytes[quote] === QUOTATION_MARK && bytes[skipWhitespace(bytes, quote + 1)] === COLON) return true;
   }
   return false;
 }

@@ -105,6 +105,12 @@ async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentS
     );
   }
   const mayMissRows = scanner.hasReferencesWithoutTable || scanner.missedLateReferences;
+  if (scanner.missedLateReferences) {
+    events.onWarning(
+      'provider_references appears again after in_network (the key is repeated) and holds wanted provider groups: rates read ' +
+        'before it that refer to them are not matched, so rows may be missing',
+    );
+  }
   if (scanner.hasReferencesWithoutTable) {
     events.onWarning(
       'negotiated rates refer to provider groups by provider_references id, but the file defines no ' +

@@ -14,9 +14,10 @@ export function setKeepUrlQuery(value: boolean): void {
 /**
  * Query parameters that carry credentials or expire with them: AWS and Google signatures
  * (X-Amz-*, X-Goog-*, Signature, AWSAccessKeyId, GoogleAccessId, Expires), CloudFront (Policy,
- * Key-Pair-Id), Azure SAS (sig), Akamai (hdnts, __token__), and any token, key or session.
+ * Key-Pair-Id), Azure SAS (sig), Azure Functions (code), Akamai (hdnts, __token__), and any
+ * token, key or session.
  */
-const CREDENTIAL_PARAMETER = /sig|token|policy|credential|password|secret|auth|hdnts|api_?key|access_?key|accessid|key-pair-id|session|^x-amz-|^x-goog-|^expires$/i;
+const CREDENTIAL_PARAMETER = /sig|token|policy|credential|password|secret|auth|hdnts|api_?key|access_?key|accessid|key-pair-id|session|^x-amz-|^x-goog-|^expires$|^code$/i;
 
 /**
  * The location without its credentials: the query parameters that sign or authorise it, and the

@@ -350,8 +350,8 @@ describe('schema shapes', () => {
     // Group 2 is defined after the item that refers to it: that row is the one missing, and said so.
     expect(later.rows).toEqual(['1 1234567893 11-1000001 5', '2 1234567893 11-1000002 6']);
     expect(later.warnings).toEqual([
-      'provider_references appears again after in_network (the key is repeated): rates read before it that refer ' +
-        'to its provider groups are not matched, so rows may be missing',
+      'provider_references appears again after in_network (the key is repeated) and holds wanted provider groups: rates read ' +
+        'before it that refer to them are not matched, so rows may be missing',
     ]);
     expect(later.mayMissRows).toBe(true);
     // A repeated block without any wanted group cannot have cost a row.
@@ -360,7 +360,7 @@ describe('schema shapes', () => {
         `"provider_references":${JSON.stringify([{ provider_group_id: 2, provider_groups: [group([B])] }])}}`,
       { npis: [A] },
     );
-    expect(unwanted).toMatchObject({ rows: ['1 1234567893 11-1000001 5'], mayMissRows: false });
+    expect(unwanted).toMatchObject({ rows: ['1 1234567893 11-1000001 5'], warnings: [], mayMissRows: false });
     // in_network first and both keys repeated: the second pass reads every in_network value, and
     // rows the first pass already wrote (group 1 in item 2) are not written twice.
     const interleaved = await summary(
@@ -495,13 +495,23 @@ describe('schema shapes', () => {
 
   it('reads keys written in camelCase or with stray spaces, as the schema names them', async () => {
     const text =
-      `{"providerReferences":[{"providerGroupId":1,"provider_groups ":[{"npi ":[${A}],"tin":{"type":"ein","value":"11-1000001"}}]}],` +
+      `{"providerReferences":[{"providerGroupId":1,"provider_groups ":[{"npi ":[${A}],"tin":{"type":"ein","value":"11-1000001"}}]},` +
+      `{"provider_group_id ":2,"provider_groups":[{"npi":[${A}],"tin":{"type":"ein","value":"11-1000003"}}]}],` +
       '"inNetwork":[{"billingCode":"X2","negotiatedRates":[{"providerReferences":[1],"negotiated_prices ":[{"negotiatedRate":7,"negotiated_type":"negotiated"}]}]},' +
-      '{"billing_code":"X3","negotiated_rates ":[{"provider_references":[1],"negotiated_prices":[{"negotiated_rate":8,"negotiated_type":"negotiated"}]}]}]}';
+      '{"billing_code":"X3","negotiated_rates ":[{"provider_references":[1],"negotiated_prices":[{"negotiated_rate":8,"negotiated_type":"negotiated"}]},' +
+      '{"provider_references ":[1],"negotiated_prices":[{"negotiated_rate":9,"negotiated_type":"negotiated"}]},' +
+      '{"provider_references  ":2,"negotiated_prices":[{"negotiated_rate":10,"negotiated_type":"negotiated"}]},' +
+      `{"provider_groups ":[{"npi":[${A}],"tin":{"type":"ein","value":"11-1000002"}}],"negotiated_prices":[{"negotiated_rate":11,"negotiated_type":"negotiated"}]}]}]}`;
     for (const useElementFilter of [true, false]) {
       const outcome = await scanBytes(encode(text), { npis: [A] }, { chunkSize: 13, useElementFilter });
       if (outcome.error) throw outcome.error;
-      expect(outcome.rows.map((row) => `${row.billing_code} ${row.npi} ${row.negotiated_rate}`)).toEqual(['X2 1234567893 7', 'X3 1234567893 8']);
+      expect(outcome.rows.map((row) => `${row.billing_code} ${row.npi} ${row.negotiated_rate}`)).toEqual([
+        'X2 1234567893 7',
+        'X3 1234567893 8',
+        'X3 1234567893 9',
+        'X3 1234567893 10',
+        'X3 1234567893 11',
+      ]);
       expect(outcome.warnings).toContain('non-standard key "npi " (expected npi)');
     }
   });

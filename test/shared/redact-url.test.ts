@@ -13,6 +13,7 @@ describe('redactUrl', () => {
     );
     expect(redactUrl('https://s.googleapis.com/b/f.gz?GoogleAccessId=sa%40x&Expires=1&Signature=q')).toBe('https://s.googleapis.com/b/f.gz');
     expect(redactUrl('https://cdn.test/f.gz?hdnts=exp%3D1~hmac%3Dab&__token__=t&access_token=a&apikey=k#part')).toBe('https://cdn.test/f.gz');
+    expect(redactUrl('https://mrf.azurewebsites.net/api/download?code=FunctionKey%3D%3D&file=a.json.gz')).toBe('https://mrf.azurewebsites.net/api/download?file=a.json.gz');
   });
 
   it('keeps the parameters that pick the file, so two files never look like one', () => {
