@@ -80,6 +80,32 @@ interface RowStores {
 async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentScanOptions, stores: RowStores): Promise<DocumentScanResult> {
   const { sourceName, target, events } = options;
   const table = new ReferenceTable(target, options.fetchRemote, events.onWarning, options.location);
+  const first = await runFirstPass(decoded, options, table, stores);
+  let { rowsFound, decompressedBytes } = first;
+  const usedSecondPass = first.needsReferencesPass;
+  if (usedSecondPass) {
+    events.onLog(
+      `${sourceName}: in_network comes before provider_references; ` +
+        `re-scanning in_network from ${options.reopenedFrom ?? 'a temporary copy of the compressed file'}`,
+    );
+    const second = await runPass(await options.reopen(), options, table, stores, 'references-only', first.inNetworkValuesRead);
+    rowsFound += second.rowsFound;
+    decompressedBytes += second.decompressedBytes;
+  }
+  return { rowsFound, decompressedBytes, usedSecondPass, unresolvedGroupIds: [...table.unresolvedIds.keys()], mayMissRows: first.mayMissRows };
+}
+
+/** What the first pass leaves for the rest: its scanner and walker are gone before a second pass starts. */
+interface FirstPass {
+  rowsFound: number;
+  decompressedBytes: number;
+  needsReferencesPass: boolean;
+  inNetworkValuesRead: number;
+  mayMissRows: boolean;
+}
+
+async function runFirstPass(decoded: AsyncIterable<Uint8Array>, options: DocumentScanOptions, table: ReferenceTable, stores: RowStores): Promise<FirstPass> {
+  const { sourceName, target, events } = options;
   const scanner = new MrfScanner({
     sourceName,
     target,
@@ -104,7 +130,6 @@ async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentS
       { hint: 'is it a table of contents (use --toc-url) or an allowed-amounts file?' },
     );
   }
-  const mayMissRows = scanner.hasReferencesWithoutTable || scanner.missedLateReferences;
   if (scanner.missedLateReferences) {
     events.onWarning(
       'provider_references appears again after in_network (the key is repeated) and holds wanted provider groups: rates read ' +
@@ -117,19 +142,13 @@ async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentS
         'provider_references, so those rates cannot be matched to any provider (are the references published in a separate file?)',
     );
   }
-  let rowsFound = scanner.rowsFound;
-  let decompressedBytes = walker.offset;
-  const usedSecondPass = scanner.needsReferencesPass;
-  if (usedSecondPass) {
-    events.onLog(
-      `${sourceName}: in_network comes before provider_references; ` +
-        `re-scanning in_network from ${options.reopenedFrom ?? 'a temporary copy of the compressed file'}`,
-    );
-    const second = await runPass(await options.reopen(), options, table, stores, 'references-only', scanner.inNetworkValuesRead);
-    rowsFound += second.rowsFound;
-    decompressedBytes += second.decompressedBytes;
-  }
-  return { rowsFound, decompressedBytes, usedSecondPass, unresolvedGroupIds: [...table.unresolvedIds.keys()], mayMissRows };
+  return {
+    rowsFound: scanner.rowsFound,
+    decompressedBytes: walker.offset,
+    needsReferencesPass: scanner.needsReferencesPass,
+    inNetworkValuesRead: scanner.inNetworkValuesRead,
+    mayMissRows: scanner.hasReferencesWithoutTable || scanner.missedLateReferences,
+  };
 }
 
 /**
