@@ -1,6 +1,6 @@
 import type { TinValue } from '../search/rate-row.js';
 import { asArray, asText, getField, isObject, numbersInOneString, type Warn } from './loose-fields.js';
-import { normalizeTinDigits, type SearchTarget } from './search-target.js';
+import { comparableTinDigits, normalizeTinDigits, type SearchTarget } from './search-target.js';
 
 /** A provider group reduced to what matched the search. */
 export interface MatchedGroup {
@@ -69,15 +69,6 @@ export function readGroupTin(group: Record<string, unknown>, warn: Warn): TinVal
     warn(`tin value ${JSON.stringify(tin.value)} (type ${tin.type}) is a placeholder, not a real TIN`);
   }
   return tin;
-}
-
-/**
- * A TIN's digits as --tin compares them: an EIN published as a JSON number lost its leading zero
- * (012345678 became 12345678), so a shorter one is padded back to nine digits.
- */
-function comparableTinDigits(value: string): string {
-  const digits = normalizeTinDigits(value);
-  return digits.length > 0 && digits.length < 9 ? digits.padStart(9, '0') : digits;
 }
 
 /**

@@ -2,6 +2,7 @@ import { asNumber, asObjectList, asText, asTextList, getField, isObject, type Js
 import type { MatchedGroup } from './provider-group.js';
 import type { TinValue } from '../search/rate-row.js';
 import type { ItemHeader } from './rate-matcher.js';
+import { comparableTinDigits } from './search-target.js';
 import { combineHashes, hashTexts } from './row-hash.js';
 
 /**
@@ -119,7 +120,7 @@ function groupParts(group: MatchedGroup): GroupParts {
 /** A TIN as rows are compared: its type in lower case, and a value of digits and dashes as digits. */
 function comparableTin(tin: TinValue): TinValue {
   const type = tin.type === null ? null : tin.type.trim().toLowerCase();
-  const value = tin.value !== null && /^[\d\s-]+$/.test(tin.value) ? tin.value.replace(/\D/g, '') : tin.value;
+  const value = tin.value !== null && /^[\d\s-]+$/.test(tin.value) ? comparableTinDigits(tin.value) : tin.value;
   return { ...tin, type, value };
 }
 

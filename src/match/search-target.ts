@@ -34,6 +34,16 @@ export function normalizeTinDigits(tin: string): string {
   return tin.replace(/[^0-9]/g, '');
 }
 
+/**
+ * A TIN's digits as TINs are compared (--tin, and rows that differ only in how it is written): an
+ * EIN published as a JSON number lost its leading zero (012345678 became 12345678), so a shorter
+ * one is padded back to nine digits.
+ */
+export function comparableTinDigits(value: string): string {
+  const digits = normalizeTinDigits(value);
+  return digits.length > 0 && digits.length < 9 ? digits.padStart(9, '0') : digits;
+}
+
 /** `CPT:99213` -> "CPT:99213"; `99213` -> ":99213". */
 export function parseCodeFilter(text: string): string {
   const trimmed = text.trim();
