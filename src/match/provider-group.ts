@@ -83,19 +83,15 @@ export function matchProviderGroup(
   if (!isObject(group)) return undefined;
   const npis = readGroupNpis(group, warn);
   const wanted = npis.filter((npi) => npi !== 0 && target.npis.has(npi));
-  if (target.tins.size > 0) {
-    const tin = readGroupTin(group, () => {});
-    if (tin.value !== null && target.tins.has(comparableTinDigits(tin.value))) {
-      return { npis: [...new Set(npis)], tin: readGroupTin(group, warn) };
-    }
+  // Read quietly to decide; the TIN of a group that matches is read again with its warnings.
+  const tin = wanted.length > 0 && target.tins.size === 0 ? undefined : readGroupTin(group, () => {});
+  if (tin?.value != null && target.tins.has(comparableTinDigits(tin.value))) {
+    return { npis: [...new Set(npis)], tin: readGroupTin(group, warn) };
   }
-  if (wanted.length === 0) {
-    // A provider billing under its own NPI has the NPI as its TIN (type "npi"), and the group
-    // may list no NPI besides (npi [0], or none): that NPI is searched for all the same.
-    const tin = readGroupTin(group, () => {});
-    const digits = tin.value === null ? '' : normalizeTinDigits(tin.value);
-    if (tin.type?.trim().toLowerCase() !== 'npi' || !/^\d{10}$/.test(digits) || !target.npis.has(Number(digits))) return undefined;
-    return { npis: [Number(digits)], tin: readGroupTin(group, warn) };
-  }
-  return { npis: [...new Set(wanted)], tin: readGroupTin(group, warn) };
+  if (wanted.length > 0) return { npis: [...new Set(wanted)], tin: readGroupTin(group, warn) };
+  // A provider billing under its own NPI has the NPI as its TIN (type "npi"), and the group may
+  // list no NPI besides (npi [0], or none): that NPI is searched for all the same.
+  const digits = tin?.value == null ? '' : normalizeTinDigits(tin.value);
+  if (tin?.type?.trim().toLowerCase() !== 'npi' || !/^\d{10}$/.test(digits) || !target.npis.has(Number(digits))) return undefined;
+  return { npis: [Number(digits)], tin: readGroupTin(group, warn) };
 }

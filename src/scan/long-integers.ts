@@ -23,8 +23,3 @@ export function quoteLongIntegers(text: string): string | undefined {
   });
   return changed ? quoted : undefined;
 }
-
-/** JSON.parse that keeps integers beyond 2^53 exact, as strings of their digits. */
-export function parseJsonKeepingLongIntegers(text: string): unknown {
-  return JSON.parse(quoteLongIntegers(text) ?? text);
-}

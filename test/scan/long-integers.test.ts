@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJsonKeepingLongIntegers, quoteLongIntegers } from '../../src/scan/long-integers.js';
+import { quoteLongIntegers } from '../../src/scan/long-integers.js';
 
 describe('quoteLongIntegers', () => {
   it('quotes integers of 16 digits or more, with a sign or a .0 fraction, and nothing else', () => {
@@ -18,7 +18,7 @@ describe('quoteLongIntegers', () => {
   it('keeps the digits JSON.parse would round away', () => {
     // As doubles both ids are 1000000000000000000.
     expect(JSON.parse('[1000000000000000001,1000000000000000002]')).toEqual([1e18, 1e18]);
-    expect(parseJsonKeepingLongIntegers('[1000000000000000001,1000000000000000002]')).toEqual([
+    expect(JSON.parse(quoteLongIntegers('[1000000000000000001,1000000000000000002]')!)).toEqual([
       '1000000000000000001',
       '1000000000000000002',
     ]);

@@ -1,4 +1,3 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
@@ -11,6 +10,7 @@ import { decodeLayers } from '../../sources/decode-layers.js';
 import { openByteStream } from '../../sources/open-source.js';
 import { formatUtcSeconds, signedUrlExpiry } from '../../sources/signed-url.js';
 import { formatByteCount, MAX_CONNECTIONS } from '../../sources/source-options.js';
+import { openOutputFile } from '../../writers/atomic-file.js';
 
 export interface DownloadFlags {
   output: string;
@@ -79,7 +79,7 @@ export async function download(location: string, flags: DownloadFlags, io: CliIo
   const target = toStdout ? '-' : await resolveTarget(flags.output, location);
   const tempPath = `${target}.partial-${process.pid}`;
   // Opened before the download starts, so an output that cannot be written costs no request.
-  const file = toStdout ? undefined : await openOutput(tempPath, target);
+  const file = toStdout ? undefined : await openOutputFile(tempPath, target);
 
   try {
     const raw = await openByteStream(location, {
@@ -122,17 +122,6 @@ export async function download(location: string, flags: DownloadFlags, io: CliIo
     progress.done();
     process.removeListener('SIGINT', interrupt);
   }
-}
-
-/** The temporary output, opened: a write stream that failed to open would never drain. */
-async function openOutput(tempPath: string, target: string): Promise<WriteStream> {
-  const file = createWriteStream(tempPath);
-  try {
-    await once(file, 'open');
-  } catch (error) {
-    throw usageError('NPI_RATES_OUTPUT_UNWRITABLE', `cannot write ${target}: ${(error as Error).message}`, 'choose another -o');
-  }
-  return file;
 }
 
 function interrupted(): NpiRatesError {
