@@ -1,6 +1,7 @@
-import { asArray, asIdKey, asObjectList, asText, getField, isObject, type Warn } from './loose-fields.js';
+import { asArray, asIdKey, asObjectList, asText, getField, isObject, type JsonObject, type Warn } from './loose-fields.js';
 import { matchProviderGroup, type MatchedGroup } from './provider-group.js';
 import type { SearchTarget } from './search-target.js';
+import { redactUrl } from '../shared/redact-url.js';
 
 /** Fetches a remote provider-reference file (`location`) and returns its parsed JSON. */
 export type RemoteFetcher = (url: string) => Promise<unknown>;
@@ -56,7 +57,9 @@ export class ReferenceTable {
       .filter((name): name is string => name !== null);
     const groups = getField(reference, 'provider_groups', this.warn);
     const location = asText(getField(reference, 'location', this.warn));
-    if (groups === undefined && location !== null) {
+    // An empty or null provider_groups beside a location is a writer's placeholder: the location holds them.
+    const hasInlineGroups = groups !== undefined && groups !== null && !(Array.isArray(groups) && groups.length === 0);
+    if (!hasInlineGroups && location !== null) {
       if (id === null) {
         this.warn(`provider reference with location ${location} has no provider_group_id; ignored`);
         return;
@@ -78,6 +81,7 @@ export class ReferenceTable {
       }
       return;
     }
+    if (location !== null) this.warn(`provider_group_id ${id} has both provider_groups and a location; the provider_groups are read and the location is not fetched`);
     this.addGroups(id, asObjectList(groups, 'provider_groups', this.warn), networkNames);
   }
 
@@ -119,7 +123,16 @@ export class ReferenceTable {
       this.documentsByUrl.set(location, document);
     }
     const fetching = document.then(
-      (document) => this.addGroups(id, remoteGroups(document), networkNames),
+      (document) => {
+        const found = remoteGroups(document, id);
+        if (typeof found === 'string') {
+          this.unresolvedIds.set(id, found);
+          this.warn(`provider_group_id ${id}: the remote provider reference at ${redactUrl(location)} ${found}; results for this file are incomplete`);
+          return;
+        }
+        if (found.note !== undefined) this.warn(`provider_group_id ${id}: the remote provider reference at ${redactUrl(location)} ${found.note}`);
+        this.addGroups(id, found.groups, networkNames);
+      },
       (error: unknown) => {
         const reason = error instanceof Error ? error.message : String(error);
         this.unresolvedIds.set(id, reason);
@@ -148,13 +161,39 @@ function resolveLocation(location: string, base: string | undefined): string {
   }
 }
 
-/** The groups of a remote reference file: {provider_groups}, a bare array, or a wrapped reference. */
-function remoteGroups(document: unknown): unknown[] {
-  if (Array.isArray(document)) return document;
-  if (!isObject(document)) return [];
+/**
+ * The groups a remote reference file holds for group `id`, or why it holds none that can be read
+ * (the file is then incomplete). It may be `{provider_groups}` (the schema), a bare list of groups
+ * or of entries, or a whole provider_references table: several entries that carry ids are one
+ * file shared by many ids, so only the entry of `id` is its (taking them all would give every
+ * provider every other group's rates). `note`: a deviation worth a warning.
+ */
+function remoteGroups(document: unknown, id: string): { groups: unknown[]; note?: string } | string {
+  if (Array.isArray(document)) return groupsOfEntries(asObjectList(document, 'remote reference'), id);
+  if (!isObject(document)) return `is ${document === null ? 'null' : typeof document}, not an object holding provider_groups`;
   const groups = getField(document, 'provider_groups');
-  if (groups !== undefined) return asObjectList(groups, 'provider_groups');
-  return asObjectList(getField(document, 'provider_references'), 'provider_references').flatMap((reference) =>
-    isObject(reference) ? asObjectList(getField(reference, 'provider_groups'), 'provider_groups') : [],
-  );
+  if (groups !== undefined) {
+    if (!Array.isArray(groups) && !isObject(groups)) return `has provider_groups ${JSON.stringify(groups)}, not a list of groups`;
+    return { groups: asObjectList(groups, 'provider_groups') };
+  }
+  const references = getField(document, 'provider_references');
+  if (references === undefined) return 'holds neither provider_groups nor provider_references';
+  return groupsOfEntries(asObjectList(references, 'provider_references'), id);
+}
+
+/** Groups from a list whose elements are groups, or entries `{provider_group_id?, provider_groups}`. */
+function groupsOfEntries(elements: unknown[], id: string): { groups: unknown[]; note?: string } | string {
+  const entries = elements.filter((element) => isObject(element) && getField(element, 'provider_groups') !== undefined) as JsonObject[];
+  if (entries.length === 0) return { groups: elements };
+  const idsOf = entries.map((entry) => asIdKey(getField(entry, 'provider_group_id')));
+  const withId = entries.filter((_, index) => idsOf[index] === id);
+  const groupsOf = (chosen: JsonObject[]) => chosen.flatMap((entry) => asObjectList(getField(entry, 'provider_groups'), 'provider_groups'));
+  if (withId.length > 0) return { groups: groupsOf(withId) };
+  const otherIds = idsOf.filter((other): other is string => other !== null);
+  if (otherIds.length === 0) return { groups: groupsOf(entries) };
+  if (entries.length === 1) {
+    return { groups: groupsOf(entries), note: `is one entry with provider_group_id ${otherIds[0]}; read as group ${id}` };
+  }
+  const shown = otherIds.slice(0, 5).join(', ') + (otherIds.length > 5 ? ', ...' : '');
+  return `defines provider_group_id ${shown} but not ${id}`;
 }
