@@ -86,7 +86,9 @@ export function matchProviderGroup(
   // Read quietly to decide; the TIN of a group that matches is read again with its warnings.
   const tin = wanted.length > 0 && target.tins.size === 0 ? undefined : readGroupTin(group, () => {});
   if (tin?.value != null && target.tins.has(comparableTinDigits(tin.value))) {
-    return { npis: [...new Set(npis)], tin: readGroupTin(group, warn) };
+    // A TIN-level contract may list no NPI at all (npi missing, null, [], [""]): its rates are
+    // still the TIN's, reported under the schema's placeholder NPI 0 as `npi: [0]` would be.
+    return { npis: npis.length === 0 ? [0] : [...new Set(npis)], tin: readGroupTin(group, warn) };
   }
   if (wanted.length > 0) return { npis: [...new Set(wanted)], tin: readGroupTin(group, warn) };
   // A provider billing under its own NPI has the NPI as its TIN (type "npi"), and the group may

@@ -648,4 +648,32 @@ describe('schema shapes', () => {
       `; the value it is in starts at byte ${rateStart}) at byte ${fault} (decompressed) in in_network[0].negotiated_rates[0]`,
     );
   });
+
+  it('finds a TIN-level group by --tin whatever stands in for its NPIs (missing, null, [], [null], [""]), as NPI 0', async () => {
+    const tinOnly = (npi: unknown) => (npi === undefined ? { tin: { type: 'ein', value: '11-1000001' } } : group(npi));
+    const npiForms = [undefined, null, [], [null], [''], [0]];
+    const document = {
+      provider_references: npiForms.map((npi, index) => ({ provider_group_id: index + 1, provider_groups: [tinOnly(npi)] })),
+      in_network: [
+        {
+          billing_code: '99213',
+          negotiated_rates: [
+            ...npiForms.map((_, index) => ({ provider_references: [index + 1], negotiated_prices: [price(index + 1)] })),
+            { provider_groups: [tinOnly(null)], negotiated_prices: [price(10)] },
+            { provider_groups: [group([A], '11-1000002')], negotiated_prices: [price(11)] },
+          ],
+        },
+      ],
+    };
+    const result = await summary(document, { tins: ['111000001'] });
+    expect(result.rows).toEqual([
+      '99213 0 11-1000001 1',
+      '99213 0 11-1000001 10',
+      '99213 0 11-1000001 2',
+      '99213 0 11-1000001 3',
+      '99213 0 11-1000001 4',
+      '99213 0 11-1000001 5',
+      '99213 0 11-1000001 6',
+    ]);
+  });
 });
