@@ -1,6 +1,8 @@
 import { asArray, asIdKey, asObjectList, asText, getField, isObject, type JsonObject, type Warn } from './loose-fields.js';
 import { matchProviderGroup, type MatchedGroup } from './provider-group.js';
 import type { SearchTarget } from './search-target.js';
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { redactUrl } from '../shared/redact-url.js';
 
 /** Fetches a remote provider-reference file (`location`) and returns its parsed JSON. */
@@ -106,17 +108,13 @@ export class ReferenceTable {
   }
 
   private addRemote(id: string, written: string, networkNames: string[]): void {
-    const location = resolveLocation(written, this.baseLocation);
-    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(location)?.[1]?.toLowerCase();
-    if (scheme !== 'http' && scheme !== 'https') {
-      const reason =
-        scheme === undefined
-          ? `location '${written}' is relative, and it can only be resolved against a file read over http(s)`
-          : `unsupported location scheme '${scheme}'`;
-      this.unresolvedIds.set(id, reason);
-      this.warn(`provider_group_id ${id}: ${reason}; results for this file are incomplete`);
+    const resolved = resolveLocation(written, this.baseLocation);
+    if (typeof resolved !== 'string') {
+      this.unresolvedIds.set(id, resolved.problem);
+      this.warn(`provider_group_id ${id}: ${resolved.problem}; results for this file are incomplete`);
       return;
     }
+    const location = resolved;
     let document = this.documentsByUrl.get(location);
     if (document === undefined) {
       document = this.fetchRemote(location);
@@ -148,16 +146,30 @@ export class ReferenceTable {
 }
 
 /**
- * A `location` as written, or resolved against the file's own http(s) address when it is
- * relative (`pg5.json`, `/refs/pg5.json`), as a browser would.
+ * Where a `location` points, resolved as a browser would against the file's own address when it
+ * is relative (`pg5.json`, `/refs/pg5.json`): a URL for a file read over http(s) or from S3, a
+ * path for a file on this machine. Only a file on this machine may point at local files (a
+ * published file must not make the tool read them), and other schemes (sftp) cannot be read.
  */
-function resolveLocation(location: string, base: string | undefined): string {
-  const trimmed = location.trim();
-  if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed) || base === undefined || !/^https?:\/\//i.test(base)) return trimmed;
+function resolveLocation(written: string, base: string | undefined): string | { problem: string } {
+  const location = written.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(location)?.[1]?.toLowerCase();
+  const baseScheme = base === undefined ? undefined : /^([a-z][a-z0-9+.-]*):\/\//i.exec(base)?.[1]?.toLowerCase();
+  const isLocalBase = base !== undefined && (baseScheme === undefined || baseScheme === 'file');
+  if (scheme === 'http' || scheme === 'https' || scheme === 's3') return location;
+  if (scheme === 'file') {
+    return isLocalBase ? location : { problem: `location '${redactUrl(location)}' is a local file, which only a file on this machine may point at` };
+  }
+  if (scheme !== undefined && !/^[a-z]:[\\/]/i.test(location)) return { problem: `unsupported location scheme '${scheme}'` };
+  if (base === undefined) return { problem: `location '${redactUrl(location)}' is relative, and the file's own address is unknown` };
+  if (isLocalBase) {
+    const folder = dirname(baseScheme === 'file' ? fileURLToPath(base) : resolvePath(base));
+    return isAbsolute(location) ? location : resolvePath(folder, location);
+  }
   try {
-    return new URL(trimmed, base).href;
+    return new URL(location, base).href;
   } catch {
-    return trimmed;
+    return { problem: `location '${redactUrl(location)}' cannot be resolved against ${redactUrl(base)}` };
   }
 }
 

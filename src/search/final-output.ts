@@ -28,6 +28,8 @@ export interface FinalOutputOptions {
   params: Omit<SearchParams, 'searched_files' | 'matched_files'>;
   /** Files that were started but never finished (Ctrl-C): their rows are partial. */
   unfinishedErrors: SearchMessage[];
+  /** Problems of the run rather than of one searched file (index entries that could not be searched). */
+  runErrors?: SearchMessage[];
   runWarnings: SearchMessage[];
 }
 
@@ -59,7 +61,7 @@ export async function writeFinalOutput(options: FinalOutputOptions): Promise<Fin
     problems: [],
   };
   const { errors, warnings } = fileMessages(records);
-  errors.push(...options.unfinishedErrors);
+  errors.push(...options.unfinishedErrors, ...(options.runErrors ?? []));
   for (const error of errors) {
     const prefix = error.message.startsWith(error.source_file) ? '' : `${error.source_file}: `;
     summary.problems.push(`error: ${prefix}${error.message}`);

@@ -1,3 +1,5 @@
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { redactUrl } from '../shared/redact-url.js';
 import { fieldOf, isObject, listOf, textOf } from './loose-fields.js';
 import { createPlanMatcher, hasFilters } from './plan-filter.js';
@@ -6,12 +8,14 @@ import type { TocFile, TocFilters, TocListing, TocPlan } from './toc-types.js';
 export interface TocCollectorOptions {
   /** Keep the plans of each file (for `urls --json`). Off saves memory on indexes with millions of plans. @default true */
   includePlans?: boolean;
-  /** Where the index came from; an http(s) location lets relative file locations be resolved against it. */
+  /** Where the index came from: relative file locations are resolved against it, and only a local index may list local files. */
   tocLocation?: string;
 }
 
 /** Locations the byte sources can open. sftp/ftp and the like are reported and skipped. */
 const SUPPORTED_SCHEMES = new Set(['http', 'https', 's3']);
+/** An index read from this machine may also list files on it, which a remote one must not. */
+const LOCAL_SCHEMES = new Set([...SUPPORTED_SCHEMES, 'file']);
 const PLAN_SAMPLE_SIZE = 5;
 
 interface FileEntry {
@@ -29,7 +33,10 @@ export class TocCollector {
   private readonly matchesFilters: (plan: TocPlan) => boolean;
   private readonly filtering: boolean;
   private readonly includePlans: boolean;
-  private readonly baseUrl?: string;
+  /** A URL (http, https, s3) or, for an index on this machine, its folder. */
+  private readonly base?: { url: string } | { folder: string };
+  /** In-network file entries that cannot be searched, each with why: a search is then incomplete. */
+  private readonly skippedFiles: string[] = [];
   private readonly inNetwork = new Map<string, FileEntry>();
   private readonly allowedAmounts = new Map<string, FileEntry>();
   private readonly warningCounts = new Map<string, number>();
@@ -47,7 +54,7 @@ export class TocCollector {
     this.matchesFilters = createPlanMatcher(filters);
     this.filtering = hasFilters(filters);
     this.includePlans = options.includePlans ?? true;
-    if (options.tocLocation && /^https?:\/\//i.test(options.tocLocation)) this.baseUrl = options.tocLocation;
+    this.base = baseOf(options.tocLocation);
   }
 
   setReportingEntityName(value: unknown): void {
@@ -93,6 +100,7 @@ export class TocCollector {
       files: [...this.inNetwork.values()].map(toTocFile),
       allowedAmountFiles: [...this.allowedAmounts.values()].map(toTocFile),
       warnings: [...this.warningCounts].map(([message, count]) => (count > 1 ? `${message} (${count} times)` : message)),
+      skippedFiles: this.skippedFiles,
       reportingEntityName: this.reportingEntityName,
       structuresSeen: this.structuresSeen,
       structuresSelected: this.structuresSelected,
@@ -122,10 +130,10 @@ export class TocCollector {
     // A bare URL string instead of { description, location } is read too.
     const location = textOf(isObject(entry) ? fieldOf(entry, 'location') : entry);
     if (location === null) {
-      this.warn(`an ${field} entry has no location; skipped`);
+      this.skip(field, `an ${field} entry has no location; skipped`);
       return;
     }
-    const url = this.checkLocation(location);
+    const url = this.checkLocation(location, field);
     if (url === null) return;
 
     let known = target.get(url);
@@ -147,20 +155,37 @@ export class TocCollector {
     return plan;
   }
 
-  /** The URL to list, or null (with a warning) when no byte source could open it. */
-  private checkLocation(location: string): string | null {
+  /** The URL or path to list, or null (with a warning) when no byte source could open it. */
+  private checkLocation(location: string, field: string): string | null {
+    const base = this.base;
     const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1]?.toLowerCase();
     if (scheme !== undefined) {
       if (SUPPORTED_SCHEMES.has(scheme)) return location;
-      this.warn(`unsupported location scheme '${scheme}' skipped`);
+      if (LOCAL_SCHEMES.has(scheme) && base !== undefined && 'folder' in base) return location;
+      this.skip(
+        field,
+        scheme === 'file'
+          ? `a file:// location in a table of contents read over the network skipped: '${redactUrl(location)}' (only an index on this machine may list local files)`
+          : `unsupported location scheme '${scheme}' skipped`,
+      );
       return null;
     }
-    if (this.baseUrl !== undefined) {
+    if (base !== undefined && 'url' in base) {
       this.warn('relative file locations resolved against the table-of-contents URL');
-      return new URL(location, this.baseUrl).toString();
+      return new URL(location, base.url).toString();
     }
-    this.warn(`location without a scheme skipped: '${redactUrl(location)}'`);
+    if (base !== undefined) {
+      this.warn('relative file locations resolved against the folder of the table of contents');
+      return isAbsolute(location) ? location : resolvePath(base.folder, location);
+    }
+    this.skip(field, `location without a scheme skipped: '${redactUrl(location)}'`);
     return null;
+  }
+
+  /** A file entry that cannot be listed: an in-network one is also remembered, as the search misses it. */
+  private skip(field: string, message: string): void {
+    this.warn(message);
+    if (field === 'in_network_files') this.skippedFiles.push(message);
   }
 
   private samplePlans(plans: TocPlan[]): void {
@@ -191,4 +216,13 @@ export function describeFilters(filters: TocFilters): string {
   if (filters.planName !== undefined) parts.push(`plan name ${String(filters.planName)}`);
   if (filters.market !== undefined) parts.push(`market '${filters.market}'`);
   return parts.join(' and ');
+}
+
+/** What relative locations in the index are resolved against: its URL, or its folder when it is local. */
+function baseOf(tocLocation: string | undefined): { url: string } | { folder: string } | undefined {
+  if (tocLocation === undefined || tocLocation === '-') return undefined;
+  if (/^(https?|s3):\/\//i.test(tocLocation)) return { url: tocLocation };
+  if (/^file:\/\//i.test(tocLocation)) return { folder: dirname(fileURLToPath(tocLocation)) };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(tocLocation)) return undefined;
+  return { folder: dirname(resolvePath(tocLocation)) };
 }

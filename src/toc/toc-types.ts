@@ -38,6 +38,8 @@ export interface TocListing {
   allowedAmountFiles: TocFile[];
   /** Non-fatal findings, each distinct message once (repeats are counted in the text). */
   warnings: string[];
+  /** In-network file entries that could not be listed (no location, a scheme no source reads), each with why. */
+  skippedFiles: string[];
   reportingEntityName?: string;
   /** How many reporting_structure elements the file held, and how many the filters kept. */
   structuresSeen: number;

@@ -513,7 +513,7 @@ describe('search: bad input and arguments', () => {
 });
 
 describe('relative remote locations', () => {
-  it("resolves a relative provider group location against the file's own URL, and says why it cannot for a local file", async () => {
+  it("resolves a relative provider group location against the file's own URL, or the folder of a local file, and refuses a local path in a published one", async () => {
     const group = (npi: number, tin: string) => ({ provider_groups: [{ npi: [npi], tin: { type: 'ein', value: tin } }] });
     server.serve('/payer/2026-12/refs/g1.json', { body: Buffer.from(JSON.stringify(group(1234567893, '11-1000001'))) });
     server.serve('/shared/g2.json.gz', { body: gzipSync(JSON.stringify(group(1234567893, '11-1000002'))) });
@@ -542,13 +542,31 @@ describe('relative remote locations', () => {
     expect(run.code).toBe(0);
     expect(readOutput(output).results.map((row) => `${row.tin.value} ${row.negotiated_rate}`).sort()).toEqual(['11-1000001 41', '11-1000002 42']);
 
-    const localPath = join(workDir, 'relative-in-network.json');
+    // A file on this machine: a relative location is a path beside it; '/shared/g2.json.gz' is an
+    // absolute path here, which does not exist, so that group is unresolved and the file incomplete.
+    const localDir = join(workDir, 'relative-local');
+    mkdirSync(join(localDir, 'refs'), { recursive: true });
+    writeFileSync(join(localDir, 'refs', 'g1.json'), JSON.stringify(group(1234567893, '11-1000001')));
+    const localPath = join(localDir, 'in-network.json');
     writeFileSync(localPath, JSON.stringify(document));
     const localOutput = join(workDir, 'relative-local.json');
     const local = await runCli(['search', '--npi', '1234567893', '--url', localPath, '-o', localOutput, '--no-progress', '--no-lookup']);
     expect(local.code).toBe(1);
-    expect(readOutput(localOutput).warnings.map((warning) => warning.message)).toContain(
-      "provider_group_id 1: location 'refs/g1.json' is relative, and it can only be resolved against a file read over http(s); results for this file are incomplete",
+    const localResult = readOutput(localOutput);
+    expect(localResult.results.map((row) => `${row.tin.value} ${row.negotiated_rate}`)).toEqual(['11-1000001 41']);
+    expect(localResult.warnings.map((warning) => warning.message).join('\n')).toContain(
+      'provider_group_id 2: remote provider reference could not be fetched (no such file: /shared/g2.json.gz); results for this file are incomplete',
+    );
+
+    // A published file may not make the tool read local files.
+    const pointingHome = { ...document, provider_references: [{ provider_group_id: 1, location: `file://${join(localDir, 'refs', 'g1.json')}` }] };
+    server.serve('/payer/2026-12/file-location.json', { body: Buffer.from(JSON.stringify(pointingHome)) });
+    const homeOutput = join(workDir, 'file-location.json');
+    const home = await runCli(['search', '--npi', '1234567893', '--url', server.url('/payer/2026-12/file-location.json'), '-o', homeOutput, '--no-progress', '--no-lookup']);
+    expect(home.code).toBe(1);
+    expect(readOutput(homeOutput).results).toEqual([]);
+    expect(readOutput(homeOutput).warnings.map((warning) => warning.message)).toContain(
+      `provider_group_id 1: location 'file://${join(localDir, 'refs', 'g1.json')}' is a local file, which only a file on this machine may point at; results for this file are incomplete`,
     );
   });
 });

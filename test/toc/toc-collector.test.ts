@@ -128,13 +128,34 @@ describe('TocCollector with loosely typed input', () => {
     ]);
   });
 
-  it('resolves a relative location against an http index and skips it for a local index', () => {
+  it('resolves a relative location against an http or s3 index, and against the folder of a local one', () => {
     const structure = { reporting_plans: [], in_network_files: [{ location: 'rates/a.json.gz' }] };
     const remote = collect([structure], {}, 'https://payer.test/mrf/index.json?sig=1');
     expect(remote.files.map((file) => file.url)).toEqual(['https://payer.test/mrf/rates/a.json.gz']);
+    expect(collect([structure], {}, 's3://bucket/mrf/index.json').files.map((file) => file.url)).toEqual(['s3://bucket/mrf/rates/a.json.gz']);
     const local = collect([structure], {}, '/data/index.json');
-    expect(local.files).toEqual([]);
-    expect(local.warnings).toEqual(["location without a scheme skipped: 'rates/a.json.gz'"]);
+    expect(local.files.map((file) => file.url)).toEqual(['/data/rates/a.json.gz']);
+    expect(local.warnings).toEqual(['relative file locations resolved against the folder of the table of contents']);
+    expect(collect([structure], {}, 'file:///data/toc/index.json').files.map((file) => file.url)).toEqual(['/data/toc/rates/a.json.gz']);
+    expect(local.skippedFiles).toEqual([]);
+  });
+
+  it('lets only a local index list file:// locations, and tells which in-network entries it could not list', () => {
+    const structure = {
+      reporting_plans: [],
+      in_network_files: [{ location: 'file:///data/a.json' }, { location: 'sftp://host/b.json' }, { description: 'no location' }],
+      allowed_amount_file: { location: 'ftp://host/allowed.json' },
+    };
+    expect(collect([structure], {}, '/data/index.json').files.map((file) => file.url)).toEqual(['file:///data/a.json']);
+    const remote = collect([structure], {}, 'https://payer.test/index.json');
+    expect(remote.files).toEqual([]);
+    // The allowed-amount file is not searched, so only the three in-network entries count.
+    expect(remote.skippedFiles).toEqual([
+      "a file:// location in a table of contents read over the network skipped: 'file:///data/a.json' (only an index on this machine may list local files)",
+      "unsupported location scheme 'sftp' skipped",
+      'an in_network_files entry has no location; skipped',
+    ]);
+    expect(remote.warnings).toHaveLength(4);
   });
 
   it('names the filters and some plans it saw when nothing matches', () => {

@@ -12,6 +12,7 @@ import type { SearchedNpisDescription } from '../../nppes/describe-searched-npis
 import { runSearch, uniqueLocations } from '../../search/run-search.js';
 import { partialOutputPath, writeFinalOutput } from '../../search/final-output.js';
 import { readUrlList } from '../../search/url-list.js';
+import type { SearchMessage } from '../../search/rate-row.js';
 import { signedUrlExpiry } from '../../sources/open-source.js';
 import { MAX_CONNECTIONS } from '../../sources/source-options.js';
 import { formatFromPath, parseOutputFormat, type OutputFormat } from '../../writers/output-format.js';
@@ -113,7 +114,7 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
     stallTimeoutMs: flags.stallTimeout === undefined ? undefined : optionalCount(flags.stallTimeout, '--stall-timeout', 1)! * 1000,
     userAgent: flags.userAgent,
   };
-  const locations = await collectLocations(flags, io, sourceOptions);
+  const { locations, skippedIndexEntries } = await collectLocations(flags, io, sourceOptions);
   refuseOutputAmongInputs(localOutput, locations);
   warnAboutExpiredLinks(locations, io);
   const registryHeader = flags.lookup && npis.length > 0 ? lookUpSearchedNpis(npis) : undefined;
@@ -192,6 +193,7 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
       duration_seconds: Math.round((Date.now() - startedAt) / 100) / 10,
     },
     unfinishedErrors: run.unfinished,
+    runErrors: skippedIndexEntries,
     runWarnings: npiWarnings.map((message) => ({ source_file: '', message })),
   })
     .catch(async (error: unknown) => {
@@ -215,7 +217,7 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
     });
     await rm(localOutput, { force: true });
   }
-  const hasProblems = summary.failedFiles > 0 || summary.incompleteFiles > 0 || run.unfinished.length > 0;
+  const hasProblems = summary.failedFiles > 0 || summary.incompleteFiles > 0 || run.unfinished.length > 0 || skippedIndexEntries.length > 0;
   // The journal is what --resume needs; once everything succeeded it has served its purpose. A
   // search to standard output cannot be resumed (see --resume), so its journal always goes.
   if (outputPath === '-' || (!hasProblems && !run.interrupted)) await rm(journalPath, { force: true });
@@ -232,6 +234,7 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
       `${summary.failedFiles > 0 ? `; ${summary.failedFiles} failed` : ''}` +
       `${summary.incompleteFiles > 0 ? `; ${summary.incompleteFiles} incomplete` : ''}` +
       `${run.unfinished.length > 0 ? `; ${run.unfinished.length} interrupted (their rows so far are included)` : ''}` +
+      `${skippedIndexEntries.length > 0 ? `; ${skippedIndexEntries.length} index entr${skippedIndexEntries.length === 1 ? 'y' : 'ies'} could not be searched` : ''}` +
       `${outputPath === '-' ? '' : `; results in ${outputPath}`}\n`,
   );
   if (run.interrupted) return stopSignal === 'SIGTERM' ? EXIT_TERMINATED : EXIT_INTERRUPTED;
@@ -242,8 +245,10 @@ async function collectLocations(
   flags: SearchFlags,
   io: CliIo,
   sourceOptions: Record<string, unknown>,
-): Promise<string[]> {
+): Promise<{ locations: string[]; skippedIndexEntries: SearchMessage[] }> {
   const locations = flags.url.map((url) => url.trim());
+  // In-network files the index lists but no source can read: the search cannot be complete.
+  const skippedIndexEntries: SearchMessage[] = [];
   if (flags.urlsFile) locations.push(...(await readUrlList(flags.urlsFile, io.stdin)));
   if (flags.tocUrl) {
     const { listInNetworkFiles, parseTocFilters } = await import('../../toc/index.js');
@@ -252,6 +257,10 @@ async function collectLocations(
     for (const warning of listing.warnings) io.err.write(`warning: ${warning}\n`);
     io.err.write(`${redactUrl(flags.tocUrl)}: ${listing.files.length} in-network file(s) selected\n`);
     locations.push(...listing.files.map((file) => file.url));
+    const source = redactUrl(flags.tocUrl);
+    for (const [message, count] of countEach(listing.skippedFiles)) {
+      skippedIndexEntries.push({ source_file: source, message: `in-network file not searched: ${message}${count > 1 ? ` (${count} entries)` : ''}` });
+    }
   }
   const unique = uniqueLocations(locations.filter((location) => location !== ''));
   if (unique.length === 0) {
@@ -263,7 +272,13 @@ async function collectLocations(
         )
       : usageError('NPI_RATES_NO_FILES', 'no files to search', 'give --url, --urls-file or --toc-url');
   }
-  return unique;
+  return { locations: unique, skippedIndexEntries };
+}
+
+function countEach(messages: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const message of messages) counts.set(message, (counts.get(message) ?? 0) + 1);
+  return counts;
 }
 
 /** The registry client (and undici with it) loads only when names are asked for, not with --no-lookup. */
