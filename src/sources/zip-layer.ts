@@ -7,11 +7,15 @@ import { pipeline } from 'node:stream/promises';
 import { openPromise, type Entry } from 'yauzl';
 import { NpiRatesError } from '../shared/errors.js';
 
-/** Members that hold the rates: `.json` or `.json.gz`, outside macOS resource-fork folders. */
-function isRatesMember(entry: Entry): boolean {
+/** Files of the archive, leaving out folders and macOS resource forks. */
+function isFileMember(entry: Entry): boolean {
   const name = entry.fileName;
-  if (name.endsWith('/') || name.startsWith('__MACOSX/') || path.posix.basename(name).startsWith('._')) return false;
-  return /\.json(\.gz)?$/i.test(name);
+  return !name.endsWith('/') && !name.startsWith('__MACOSX/') && !path.posix.basename(name).startsWith('._');
+}
+
+/** Members named as rate files: `.json` or `.json.gz`. */
+function isJsonMember(entry: Entry): boolean {
+  return /\.json(\.gz)?$/i.test(entry.fileName);
 }
 
 function zipError(code: string, sourceName: string, message: string, hint: string, cause?: unknown): NpiRatesError {
@@ -22,8 +26,8 @@ function zipError(code: string, sourceName: string, message: string, hint: strin
  * The JSON member of a ZIP archive. A ZIP's directory sits at its end, so reading it from the
  * front is unreliable (sizes may only follow the data); the archive is spooled to a temporary
  * file instead, read with yauzl, and deleted afterwards. ZIP-packaged MRFs are rare, so the
- * extra disk pass is accepted. Exactly one `.json`/`.json.gz` member is expected; README files
- * and the like are skipped.
+ * extra disk pass is accepted. The only file of the archive is read, whatever its name; among
+ * several, exactly one `.json`/`.json.gz` member is expected, and README files and the like are skipped.
  */
 export async function* zipJsonMember(raw: AsyncIterable<Uint8Array>, sourceName: string): AsyncGenerator<Uint8Array> {
   const directory = await mkdtemp(path.join(tmpdir(), 'npi-rates-zip-'));
@@ -40,11 +44,14 @@ export async function* zipJsonMember(raw: AsyncIterable<Uint8Array>, sourceName:
     }
     try {
       const names: string[] = [];
-      const members: Entry[] = [];
+      const files: Entry[] = [];
       for await (const entry of zipFile.eachEntry()) {
         names.push(entry.fileName);
-        if (isRatesMember(entry)) members.push(entry);
+        if (isFileMember(entry)) files.push(entry);
       }
+      // The bytes, not the name, tell what a member holds (a zip made from a pipe names it "-"),
+      // so an archive of one file is read whatever its name; among several, the .json one.
+      const members = files.length === 1 ? files : files.filter(isJsonMember);
       if (members.length !== 1) {
         const problem = members.length === 0 ? 'no .json member' : `${members.length} .json members`;
         throw zipError('NPI_RATES_ZIP_MEMBERS', sourceName, `ZIP archive has ${problem} (members: ${names.join(', ') || 'none'})`,

@@ -80,10 +80,17 @@ describe('decodeLayers', () => {
     expect((await collectBytes(decodeLayers(inPieces(zip, 50_000), 'rates.zip'))).equals(json)).toBe(true);
   });
 
-  it('refuses a ZIP without a JSON member and lists what it holds', async () => {
-    const error = await decodeError(makeZip([{ name: 'README.txt', data: Buffer.from('hello') }]));
+  it('reads the only file of a ZIP whatever its name (a zip made from a pipe calls it "-")', async () => {
+    for (const [name, data] of [['-', gzipSync(json)], ['rates.txt', json]] as const) {
+      const zip = makeZip([{ name: 'folder/', data: Buffer.alloc(0), store: true }, { name, data, store: true }]);
+      expect((await collectBytes(decodeLayers(inPieces(zip, 50_000), 'rates.zip'))).equals(json)).toBe(true);
+    }
+  });
+
+  it('refuses a ZIP of several files none of which is JSON, and lists what it holds', async () => {
+    const error = await decodeError(makeZip([{ name: 'README.txt', data: Buffer.from('hello') }, { name: 'notes.pdf', data: Buffer.from('%PDF') }]));
     expect(error.code).toBe('NPI_RATES_ZIP_MEMBERS');
-    expect(error.message).toBe('rates.json.gz: ZIP archive has no .json member (members: README.txt)');
+    expect(error.message).toBe('rates.json.gz: ZIP archive has no .json member (members: README.txt, notes.pdf)');
   });
 
   it('refuses a ZIP with two JSON members rather than joining them', async () => {
