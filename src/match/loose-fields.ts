@@ -151,6 +151,17 @@ export function asIdKeys(value: unknown, warn?: Warn, name = 'provider_reference
       keys.push(...asIdKeys(item, warn, name));
       continue;
     }
+    if (isObject(item)) {
+      // A writer that copied the entries themselves ([{"provider_group_id": 4}]) instead of their ids.
+      const id = asIdKey(getField(item, 'provider_group_id', warn));
+      warn?.(
+        id === null
+          ? `${name} value ${JSON.stringify(item).slice(0, 60)} is an object without a provider_group_id; ignored`
+          : `${name} holds objects instead of group ids; the provider_group_id of each is read`,
+      );
+      if (id !== null) keys.push(id);
+      continue;
+    }
     if (typeof item === 'string') {
       const parts = numbersInOneString(item, /^\d+$/);
       if (parts !== undefined) {

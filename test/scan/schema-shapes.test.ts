@@ -676,4 +676,29 @@ describe('schema shapes', () => {
       '99213 0 11-1000001 6',
     ]);
   });
+
+  it('reads a references list of entry objects ([{"provider_group_id": 4}]) by their ids, through the byte filter too', async () => {
+    const document = {
+      provider_references: [{ provider_group_id: 4, provider_groups: [group([A])] }, { provider_group_id: 14, provider_groups: [group([B])] }],
+      in_network: [
+        {
+          billing_code: '99213',
+          negotiated_rates: [
+            { provider_references: [{ provider_group_id: 4 }], negotiated_prices: [price(80)] },
+            { provider_references: [{ Provider_Group_Id: '14' }, { provider_group_id: 9 }], negotiated_prices: [price(81)] },
+            { provider_references: [{ id: 4 }], negotiated_prices: [price(82)] },
+          ],
+        },
+      ],
+    };
+    for (const useElementFilter of [true, false]) {
+      const outcome = await scanBytes(encode(document), { npis: [A, B] }, { chunkSize: 7, useElementFilter });
+      expect(outcome.rows.map((row) => `${row.npi} ${row.negotiated_rate}`).sort()).toEqual(['1234567893 80', '1245319599 81']);
+      expect([...new Set(outcome.warnings)]).toEqual([
+        'provider_references holds objects instead of group ids; the provider_group_id of each is read',
+        'non-standard key Provider_Group_Id (expected provider_group_id)',
+        'provider_references value {"id":4} is an object without a provider_group_id; ignored',
+      ]);
+    }
+  });
 });
