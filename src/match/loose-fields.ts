@@ -78,22 +78,40 @@ export function asText(value: unknown): string | null {
 const THOUSANDS_GROUPS = /^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$/;
 
 /**
- * A numeric field that may be a string ("12.50", "$1,200.00"). Unreadable -> null. A comma is
- * read only as a thousands separator in well-formed groups; "12,50" (a decimal comma) or "1,2,3"
- * could mean more than one number, so it is unreadable rather than 1250 or 123.
+ * A numeric field that may be a string ("12.50", "$1,200.00", "88,50"). Unreadable -> null. A
+ * comma is read as US thousands groups when it can be ("1,234", "12,345.67"), else as a decimal
+ * comma ("88,50", "1.234,56"); "1,2,3" could mean more than one number, so it is unreadable
+ * rather than 123.
  */
 export function asNumber(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value !== 'string') return null;
-  let cleaned = value.trim().replace(/^\$/, '');
-  if (cleaned.includes(',')) {
-    if (!THOUSANDS_GROUPS.test(cleaned)) return null;
-    cleaned = cleaned.replace(/,/g, '');
-  }
-  if (cleaned === '' || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(cleaned)) return null;
-  const number = Number(cleaned);
-  return Number.isFinite(number) ? number : null;
+  return readNumber(value).value;
 }
+
+/** As asNumber; `reading` says how a comma was taken, for a warning (a price must not change silently). */
+export function readNumber(value: unknown): { value: number | null; reading?: string } {
+  if (typeof value === 'number') return { value: Number.isFinite(value) ? value : null };
+  if (typeof value !== 'string') return { value: null };
+  let cleaned = value.trim().replace(/^\$/, '');
+  let reading: string | undefined;
+  if (cleaned.includes(',')) {
+    if (THOUSANDS_GROUPS.test(cleaned)) {
+      cleaned = cleaned.replace(/,/g, '');
+      reading = 'the comma taken as a thousands separator';
+    } else if (DECIMAL_COMMA.test(cleaned)) {
+      cleaned = cleaned.replace(/\./g, '').replace(',', '.');
+      reading = 'the comma taken as a decimal comma';
+    } else {
+      return { value: null };
+    }
+  }
+  if (cleaned === '' || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(cleaned)) return { value: null };
+  const number = Number(cleaned);
+  if (!Number.isFinite(number)) return { value: null };
+  return reading === undefined ? { value: number } : { value: number, reading };
+}
+
+/** A decimal comma, with dots grouping thousands or none: "88,50", "0,5", "1.234,56". */
+const DECIMAL_COMMA = /^[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+$/;
 
 /** What separates values written together in one element of a list (["11, 22"]). */
 const ELEMENT_SEPARATOR = /[,;|]/;

@@ -1,4 +1,4 @@
-import { asNumber, asObjectList, asText, asTextList, getField, isObject, type JsonObject, type Warn } from './loose-fields.js';
+import { asObjectList, asText, asTextList, getField, isObject, readNumber, type JsonObject, type Warn } from './loose-fields.js';
 import type { MatchedGroup } from './provider-group.js';
 import type { TinValue } from '../search/rate-row.js';
 import type { ItemHeader } from './rate-matcher.js';
@@ -126,7 +126,8 @@ function comparableTin(tin: TinValue): TinValue {
 
 function priceParts(price: JsonObject, warn: Warn): PriceParts {
   const rawRate = getField(price, 'negotiated_rate', warn);
-  const negotiatedRate = asNumber(rawRate);
+  const { value: negotiatedRate, reading } = readNumber(rawRate);
+  if (reading !== undefined) warn(`negotiated_rate ${JSON.stringify(rawRate)} read as ${negotiatedRate}, ${reading}`);
   if (negotiatedRate === null && rawRate !== undefined && rawRate !== null) {
     // A number beyond a double's range (1e400) reads as Infinity, which JSON.stringify would show as null.
     const problem = typeof rawRate === 'number' ? `${rawRate} is beyond the range of a number` : `${JSON.stringify(rawRate)} is not a number`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asNumber } from '../../src/match/loose-fields.js';
+import { asNumber, readNumber } from '../../src/match/loose-fields.js';
 
 describe('asNumber', () => {
   it('reads numbers written as text, with a dollar sign or US thousands groups', () => {
@@ -12,9 +12,15 @@ describe('asNumber', () => {
     expect(asNumber(64.25)).toBe(64.25);
   });
 
-  it('reads a comma that is not a thousands separator as unreadable, never as a bigger number', () => {
-    // "12,50" is 12.50 with a decimal comma, or nothing; reading it as 1250 would invent a price.
-    for (const text of ['12,50', '0,5', '12.345,67', '1.234,56', '1,2,3', '1,,2', ',5', '5,', '1,23', '1234,567']) {
+  it('reads a comma that cannot group thousands as a decimal comma, and one that could mean several numbers as unreadable', () => {
+    const read = (text: string) => readNumber(text);
+    expect(read('88,50')).toEqual({ value: 88.5, reading: 'the comma taken as a decimal comma' });
+    expect(read('1.234,56')).toEqual({ value: 1234.56, reading: 'the comma taken as a decimal comma' });
+    expect(['0,5', '12.345,67', '1,23', '1234,567', '-2,5'].map(asNumber)).toEqual([0.5, 12345.67, 1.23, 1234.567, -2.5]);
+    // Three digits after one comma group thousands the US way, as the files of US payers do.
+    expect(read('1,234')).toEqual({ value: 1234, reading: 'the comma taken as a thousands separator' });
+    expect(read('12.50')).toEqual({ value: 12.5 });
+    for (const text of ['1,2,3', '1,,2', ',5', '5,', '1.23,4.5', '12,34,567']) {
       expect(asNumber(text), text).toBeNull();
     }
   });
