@@ -20,14 +20,16 @@ export function setKeepUrlQuery(value: boolean): void {
 const CREDENTIAL_PARAMETER = /sig|token|policy|credential|password|secret|auth|hdnts|api_?key|access_?key|accessid|key-pair-id|session|^x-amz-|^x-goog-|^expires$|^code$/i;
 
 /**
- * The location without its credentials: the query parameters that sign or authorise it, and the
- * fragment. Other parameters stay, since some servers pick the file by them (`get?file=A`), so
+ * The location without its credentials: a user name and password before the host (even with
+ * --keep-url-query: a password has no place in a results file), the query parameters that sign
+ * or authorise it, and the fragment. Other parameters stay, since some servers pick the file by them (`get?file=A`), so
  * two files never look like one. Local paths are returned unchanged.
  */
-export function redactUrl(location: string): string {
+export function redactUrl(written: string): string {
+  const schemeEnd = written.indexOf('://');
+  if (schemeEnd < 0 || written.startsWith('file://')) return written;
+  const location = withoutUserInfo(written, schemeEnd + 3);
   if (keepQuery) return location;
-  const schemeEnd = location.indexOf('://');
-  if (schemeEnd < 0 || location.startsWith('file://')) return location;
   const hash = location.indexOf('#');
   const withoutFragment = hash < 0 ? location : location.slice(0, hash);
   const questionMark = withoutFragment.indexOf('?');
@@ -38,6 +40,14 @@ export function redactUrl(location: string): string {
     .filter((pair) => pair !== '' && !CREDENTIAL_PARAMETER.test(parameterName(pair)));
   const base = withoutFragment.slice(0, questionMark);
   return kept.length === 0 ? base : `${base}?${kept.join('&')}`;
+}
+
+/** `https://user:password@host/...` without `user:password@`. */
+function withoutUserInfo(location: string, authorityStart: number): string {
+  const authorityEnd = location.slice(authorityStart).search(/[/?#]/);
+  const authority = authorityEnd < 0 ? location.slice(authorityStart) : location.slice(authorityStart, authorityStart + authorityEnd);
+  const at = authority.lastIndexOf('@');
+  return at < 0 ? location : location.slice(0, authorityStart) + location.slice(authorityStart + at + 1);
 }
 
 function parameterName(pair: string): string {
@@ -52,6 +62,5 @@ function parameterName(pair: string): string {
 
 /** Replaces every http(s) URL inside a free text (an error message, say) by its redacted form. */
 export function redactUrlsInText(text: string): string {
-  if (keepQuery) return text;
   return text.replace(/https?:\/\/[^\s"'<>]+/g, (url) => redactUrl(url));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl, redactUrlsInText } from '../../src/shared/redact-url.js';
+import { redactUrl, redactUrlsInText, setKeepUrlQuery } from '../../src/shared/redact-url.js';
 
 describe('redactUrl', () => {
   it('drops the parameters that sign or authorise a URL, whatever the signer', () => {
@@ -29,5 +29,19 @@ describe('redactUrl', () => {
   it('leaves local paths alone and redacts every URL inside a text', () => {
     expect(redactUrl('/data/f.json?x=1')).toBe('/data/f.json?x=1');
     expect(redactUrlsInText('HTTP 403 for https://h.test/f?id=1&sig=s and https://h.test/g?token=t')).toBe('HTTP 403 for https://h.test/f?id=1 and https://h.test/g');
+  });
+
+  it('drops a user name and password before the host, even when the query is kept', () => {
+    expect(redactUrl('http://user:SECRET@127.0.0.1:18081/a.json.gz?file=a&sig=s')).toBe('http://127.0.0.1:18081/a.json.gz?file=a');
+    expect(redactUrl('https://token@h.test')).toBe('https://h.test');
+    // An @ after the host is part of the path or query, not a login.
+    expect(redactUrl('https://h.test/files/a@b.json?by=x@y')).toBe('https://h.test/files/a@b.json?by=x@y');
+    expect(redactUrlsInText('HTTP 404 (redirected to http://bob:PW@h.test/x)')).toBe('HTTP 404 (redirected to http://h.test/x)');
+    setKeepUrlQuery(true);
+    try {
+      expect(redactUrl('https://bob:PW@h.test/f?sig=s')).toBe('https://h.test/f?sig=s');
+    } finally {
+      setKeepUrlQuery(false);
+    }
   });
 });
