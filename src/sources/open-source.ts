@@ -15,6 +15,36 @@ export function locationScheme(location: string): string | undefined {
   return match ? match[1].toLowerCase() : undefined;
 }
 
+/**
+ * Refuses, before anything is read, a location no source could ever open whatever the network
+ * does: a file:// URL naming another host, an s3:// location without an object key, a scheme
+ * no source reads (sftp). Exit code 2, like any other mistake in the command.
+ */
+export function checkLocationForm(location: string): void {
+  const scheme = locationScheme(location);
+  if (scheme === undefined || scheme === 'http' || scheme === 'https') return;
+  const shown = redactUrl(location);
+  if (scheme === 'file') {
+    try {
+      fileURLToPath(location);
+    } catch (error) {
+      throw usageError('NPI_RATES_BAD_FILE_URL', `${shown} is not a file on this machine (${(error as Error).message})`, 'write it as file:///absolute/path or give the path itself');
+    }
+    return;
+  }
+  if (scheme === 's3') {
+    if (!/^s3:\/\/[^/]+\/.+$/i.test(location)) {
+      throw usageError('NPI_RATES_BAD_S3_URI', `${shown} names no object: an S3 file to search is s3://bucket/key`, 'give the whole key (npi-rates cannot list a bucket)');
+    }
+    return;
+  }
+  throw usageError(
+    'NPI_RATES_UNSUPPORTED_SCHEME',
+    `unsupported scheme ${scheme}: ${shown}`,
+    'only http(s)://, s3://, file:// and local paths can be read; download the file another way and give its path',
+  );
+}
+
 function checkCount(name: string, value: number | undefined, minimum: number): void {
   if (value === undefined || (Number.isInteger(value) && value >= minimum)) return;
   throw usageError('NPI_RATES_BAD_OPTION', `${name} must be a whole number >= ${minimum}, got ${value}`);

@@ -26,6 +26,24 @@ describe('search options that refine another one', () => {
   });
 });
 
+describe('locations no source could ever open', () => {
+  it('are refused before anything is read (exit 2): a file:// URL of another host, an s3:// bucket without a key, sftp', async () => {
+    const cases: Array<[string, string]> = [
+      ['file://otherhost/tmp/x.json.gz', 'error: file://otherhost/tmp/x.json.gz is not a file on this machine (File URL host must be "localhost" or empty on linux)'],
+      ['s3://mrf', 'error: s3://mrf names no object: an S3 file to search is s3://bucket/key'],
+      ['s3://mrf/', 'error: s3://mrf/ names no object'],
+      ['sftp://payer.test/a.json', 'error: unsupported scheme sftp: sftp://payer.test/a.json'],
+    ];
+    for (const [location, message] of cases) {
+      const result = await runCli(['search', '--npi', '1234567893', '--url', sample, '--url', location, '-o', '-', '--no-progress', '--no-lookup']);
+      expect(result.code, location).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toContain('searching');
+      expect(result.stdout).toBe('');
+    }
+  });
+});
+
 describe('the default output name', () => {
   it('never replaces the results of an earlier run, even one started in the same second', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'npi-rates-default-name-'));

@@ -100,6 +100,18 @@ describe('npi-rates search -o s3:// against moto', () => {
     );
     expect(missing.stderr()).not.toContain('searching');
   });
+
+  it('writes into an S3 bucket or folder given without a file name under the default results name', async () => {
+    const sample = path.resolve('samples', 'in-network-sample.json.gz');
+    const args = ['node', 'npi-rates', 'search', '--npi', '1234567893', '--url', sample, '--no-progress', '--no-lookup'];
+    for (const [output, folder] of [['s3://results-bucket/', ''], ['s3://results-bucket/runs/', 'runs/']]) {
+      const capture = captureIo();
+      expect(await main([...args, '-o', output], capture.io), capture.stderr()).toBe(0);
+      const written = /results in (s3:\/\/\S+)/.exec(capture.stderr())?.[1];
+      expect(written).toMatch(new RegExp(`^s3://results-bucket/${folder}results_\\d{8}_\\d{6}(-\\d+)?\\.json$`));
+      expect((JSON.parse(await readS3Text(written!)) as SearchOutput).results).toHaveLength(3);
+    }
+  });
 });
 
 describe('npi-rates merge from S3 against moto', () => {

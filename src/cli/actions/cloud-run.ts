@@ -5,6 +5,7 @@ import { parseNpiList } from '../../match/npi.js';
 import { checkBucketName, resolveRegion } from '../../cloud/cli-options.js';
 import { taskSizeFromFlags } from '../../cloud/task-size.js';
 import { readUrlList } from '../../search/url-list.js';
+import { checkLocationForm } from '../../sources/open-source.js';
 import { defaultResultsFileName } from '../../merge/default-output-name.js';
 
 export interface CloudRunFlags {
@@ -120,6 +121,7 @@ async function readRunUrls(flags: CloudRunFlags, stdin: NodeJS.ReadableStream, r
         'upload local files to S3 and list their s3:// URIs',
       );
     }
+    for (const url of urls) checkLocationForm(url);
     return { urls, urlsSourceName: flags.urlsFile };
   }
   if (flags.tocUrl) {
@@ -127,6 +129,19 @@ async function readRunUrls(flags: CloudRunFlags, stdin: NodeJS.ReadableStream, r
     const { listInNetworkFiles, parseTocFilters } = await import('../../toc/index.js');
     const listing = await listInNetworkFiles(flags.tocUrl, parseTocFilters(flags));
     const urls = listing.files.map((file) => file.url);
+    // A local index may list files on this machine, which a cloud task could not read.
+    const local = urls.find((url) => !/^(https?|s3):\/\//i.test(url));
+    if (local !== undefined) {
+      throw usageError('NPI_RATES_BAD_URL_LIST', `the table of contents '${flags.tocUrl}' lists "${local}", a file on this machine, which a cloud task could not read`, 'upload the files to S3 and list their s3:// URIs');
+    }
+    for (const url of urls) checkLocationForm(url);
+    if (listing.skippedFiles.length > 0) {
+      throw usageError(
+        'NPI_RATES_BAD_URL_LIST',
+        `the table of contents '${flags.tocUrl}' lists ${listing.skippedFiles.length} in-network file(s) that cannot be searched (${listing.skippedFiles[0]})`,
+        'run `npi-rates urls --toc-url ...` to see them; search the others with --urls-file',
+      );
+    }
     if (urls.length === 0) {
       throw usageError('NPI_RATES_TOC_EMPTY', `the table of contents '${flags.tocUrl}' lists no in-network files for these filters`, 'check --plan-id/--plan-name/--market');
     }

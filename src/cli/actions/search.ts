@@ -13,7 +13,7 @@ import { runSearch, uniqueLocations } from '../../search/run-search.js';
 import { partialOutputPath, writeFinalOutput } from '../../search/final-output.js';
 import { readUrlList } from '../../search/url-list.js';
 import type { SearchMessage } from '../../search/rate-row.js';
-import { signedUrlExpiry } from '../../sources/open-source.js';
+import { checkLocationForm, signedUrlExpiry } from '../../sources/open-source.js';
 import { MAX_CONNECTIONS } from '../../sources/source-options.js';
 import { formatFromPath, parseOutputFormat, type OutputFormat } from '../../writers/output-format.js';
 import { EXIT_FILES_FAILED, EXIT_INTERRUPTED, EXIT_OK, NpiRatesError, usageError } from '../../shared/errors.js';
@@ -263,6 +263,7 @@ async function collectLocations(
     }
   }
   const unique = uniqueLocations(locations.filter((location) => location !== ''));
+  for (const location of unique) checkLocationForm(location);
   if (unique.length === 0) {
     throw flags.tocUrl
       ? usageError(
@@ -311,9 +312,12 @@ export function defaultOutputName(now: Date): string {
  * another running search writes is refused, and the default name, which two runs started in the
  * same second share, moves on to `results_<time>-2.json`, as it does when that file exists.
  */
-async function chooseOutput(flag: string | undefined): Promise<{ outputPath: string; localOutput: string; isSpecialOutput: boolean; journalPath: string }> {
+async function chooseOutput(written: string | undefined): Promise<{ outputPath: string; localOutput: string; isSpecialOutput: boolean; journalPath: string }> {
   const { lockJournal } = await import('../../search/journal-lock.js');
   const defaultName = defaultOutputName(new Date());
+  // An S3 bucket or folder (s3://bucket, s3://bucket/runs/) gets the default file name in it, as a
+  // local folder would; an object key is needed to write at all.
+  const flag = written !== undefined && /^s3:\/\/[^/]+(\/(.*\/)?)?$/.test(written) ? `${written.replace(/\/?$/, '/')}${defaultName}` : written;
   for (let attempt = 1; ; attempt++) {
     const outputPath = flag ?? (attempt === 1 ? defaultName : defaultName.replace(/\.json$/, `-${attempt}.json`));
     // A default name never replaces the results of an earlier run (a quick search started in the same second).
