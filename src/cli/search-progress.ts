@@ -54,7 +54,10 @@ function lineProgress(err: NodeJS.WritableStream): RunEvents & { stop(): void } 
 function describeEnd(name: string, result: FileSearchResult, seconds: number): string {
   const size = `${(result.rawBytes / MIB).toFixed(1)} MiB`;
   if (result.error) {
-    const message = result.error.message.startsWith(name) ? result.error.message.slice(name.length).replace(/^:\s*/, '') : result.error.message;
+    // "NAME: what" and "NAME (part 3/4): what" (a ranged part) lose the name the line already shows.
+    const message = result.error.message.startsWith(name)
+      ? result.error.message.slice(name.length).replace(/^\s*\(([^)]*)\):\s*/, '$1: ').replace(/^:\s*/, '')
+      : result.error.message;
     return `failed ${name} after ${size}: ${message}`;
   }
   const note = result.incomplete ? ' (incomplete: rows may be missing, see the warnings)' : '';

@@ -64,7 +64,7 @@ function rangeIgnored(context: HttpReadContext, position: number): NpiRatesError
   return new NpiRatesError(
     'NPI_RATES_RANGE_IGNORED',
     `${context.label}: the server ignored Range (answered 200 instead of 206) when resuming at byte ${formatByteCount(position)}, and gives no ETag or Last-Modified to prove the file is unchanged; the download cannot continue where it broke off`,
-    { hint: 'search this file again from the start (--connections 1 avoids ranged requests up front)', details: { position } },
+    { hint: 'search this file again from the start; if the connection keeps dropping, download it with another tool that can restart it, and search the copy', details: { position } },
   );
 }
 
