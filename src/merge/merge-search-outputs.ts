@@ -47,9 +47,7 @@ export function mergeSearchOutputs(documents: readonly SearchOutput[], names: re
     for (const row of document.results) if (isKept(row)) merged.results.push(row);
     for (const error of document.errors) if (isKept(error)) merged.errors.push(error);
     for (const warning of document.warnings) if (isKept(warning)) merged.warnings.push(warning);
-    if (document.search_params.incomplete && (document.errors.some(isKept) || files.all.size === 0 || skipped.size < files.all.size)) {
-      params.incomplete = true;
-    }
+    if (document.search_params.incomplete && isStillIncomplete(document, isKept)) params.incomplete = true;
     for (const file of skipped) {
       const kept = keptFrom(index, file);
       merged.warnings.push({
@@ -59,6 +57,26 @@ export function mergeSearchOutputs(documents: readonly SearchOutput[], names: re
     }
   });
   return merged;
+}
+
+/**
+ * Whether what is kept of an incomplete output still misses rows: a kept error, a kept row of an
+ * incomplete file, or a kept warning that says a file is incomplete (a file with no row and no
+ * error). An output that is incomplete for no reason it shows stays incomplete.
+ */
+function isStillIncomplete(document: SearchOutput, isKept: (message: { source_file: string }) => boolean): boolean {
+  const showsWhy =
+    document.errors.length > 0 || document.results.some((row) => row.from_incomplete_file) || document.warnings.some(saysIncomplete);
+  if (!showsWhy) return true;
+  return (
+    document.errors.some(isKept) ||
+    document.results.some((row) => row.from_incomplete_file === true && isKept(row)) ||
+    document.warnings.some((warning) => saysIncomplete(warning) && isKept(warning))
+  );
+}
+
+function saysIncomplete(warning: { message: string }): boolean {
+  return /\bincomplete\b/.test(warning.message);
 }
 
 /**

@@ -78,6 +78,26 @@ describe('mergeSearchOutputs', () => {
     }
   });
 
+  it('is complete when another output finished every file an interrupted one left unfinished, and stays incomplete otherwise', () => {
+    // The tester's case: a run stopped by SIGTERM in y.json after finishing x.json, and a full run of both.
+    const flagged = { ...row('y.json', '1', 1), from_incomplete_file: true };
+    const interrupted = partial({ searched_files: 1, matched_files: 1, incomplete: true }, [row('x.json', '1', 1), flagged], [
+      { source_file: 'y.json', message: 'interrupted before the file was finished', code: 'NPI_RATES_INTERRUPTED' },
+    ]);
+    const finished = partial({ searched_files: 2, matched_files: 2 }, [row('x.json', '1', 1), row('y.json', '1', 1), row('y.json', '2', 2)]);
+    const merged = mergeSearchOutputs([interrupted, finished]);
+    expect(merged.errors).toEqual([]);
+    expect(merged.search_params.incomplete).toBeUndefined();
+    expect(merged.results.map((result) => `${result.source_file} ${result.billing_code}`)).toEqual(['x.json 1', 'y.json 1', 'y.json 2']);
+
+    // A file that stays incomplete without an error or rows: only its warning tells.
+    const unresolved = partial({ searched_files: 2, matched_files: 1, incomplete: true }, [row('x.json', '1', 1)]);
+    unresolved.warnings = [{ source_file: 'z.json', message: 'provider_group_id 7: HTTP 403; results for this file are incomplete' }];
+    expect(mergeSearchOutputs([unresolved, finished]).search_params.incomplete).toBe(true);
+    // An output incomplete for a reason it does not show stays incomplete.
+    expect(mergeSearchOutputs([partial({ incomplete: true }, [row('x.json', '1', 1)]), finished]).search_params.incomplete).toBe(true);
+  });
+
   it('takes a shared file from the output where it did not fail', () => {
     const failed = partial({ searched_files: 1, matched_files: 0, incomplete: true }, [], [{ source_file: 'x.json', message: 'not JSON' }]);
     const succeeded = partial({ searched_files: 1, matched_files: 1 }, [row('x.json', '1', 1)]);
