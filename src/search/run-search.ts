@@ -45,8 +45,10 @@ export interface SearchRunOptions {
 export interface SearchRunResult {
   /** Files skipped because an earlier run (--resume) finished them. */
   resumedFiles: string[];
-  /** Files started but not finished when the run was interrupted. */
+  /** Files started but not finished when the run was interrupted, then those it never reached. */
   unfinished: SearchMessage[];
+  /** How many of `unfinished` the run never reached. */
+  notReached: number;
   interrupted: boolean;
   /** How each finished file ended (this run's and, with --resume, the earlier run's). */
   files: ReadonlyMap<string, FileRecord>;
@@ -132,14 +134,22 @@ export async function runSearch(options: SearchRunOptions): Promise<SearchRunRes
     writeFailure ??= error;
   });
   if (writeFailure !== undefined) throw journalWriteFailed(options.journalPath, writeFailure);
-  const unfinished = [...started]
+  const unfinished: SearchMessage[] = [...started]
     .filter((name) => !done.has(name))
     .map((name) => ({
       source_file: name,
       message: 'interrupted before the file was finished; the rows shown are partial (use --resume to search it again)',
       code: 'NPI_RATES_INTERRUPTED',
     }));
-  return { resumedFiles: [...finished], unfinished, interrupted: options.signal?.aborted ?? false, files: journal.files };
+  // Files the run never reached are named too, so the output says everything that is missing.
+  for (const location of queue.slice(nextIndex)) {
+    unfinished.push({
+      source_file: redactUrl(location),
+      message: 'not searched: the run was interrupted before this file began (use --resume to search it)',
+      code: 'NPI_RATES_INTERRUPTED',
+    });
+  }
+  return { resumedFiles: [...finished], unfinished, notReached: queue.length - nextIndex, interrupted: options.signal?.aborted ?? false, files: journal.files };
 }
 
 /** A local file's size and modification time (undefined for URLs, or a file that cannot be read). */

@@ -125,4 +125,30 @@ describe('Ctrl-C and SIGTERM (a Spot interruption)', () => {
       expect(stderr).toContain('; 1 interrupted (their rows so far are included); results in ');
     });
   }
+
+  it('names the files the run never reached as well as the one it was in', async () => {
+    server.serve('/slow-2.json.gz', { body: document, bytesPerSecond: 20_000 });
+    server.serve('/never.json.gz', { body: document });
+    const output = join(workDir, 'interrupted-unreached.json');
+    const child = spawn(process.execPath, [
+      resolve(repoRoot, 'bin', 'npi-rates.js'), 'search', '--npi', '1234567893', '--workers', '1', '--no-lookup', '--no-progress',
+      '--url', resolve(repoRoot, 'samples', 'in-network-sample.json.gz'), '--url', server.url('/slow-2.json.gz'), '--url', server.url('/never.json.gz'), '-o', output,
+    ]);
+    let stderr = '';
+    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
+    await new Promise<void>((resolveDone) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('searching http')) resolveDone();
+      });
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const result = JSON.parse(readFileSync(output, 'utf8')) as SearchOutput;
+    expect(result.errors.map((error) => [error.source_file, error.message])).toEqual([
+      [server.url('/slow-2.json.gz'), 'interrupted before the file was finished; the rows shown are partial (use --resume to search it again)'],
+      [server.url('/never.json.gz'), 'not searched: the run was interrupted before this file began (use --resume to search it)'],
+    ]);
+    expect(stderr).toContain('; 1 interrupted (their rows so far are included); 1 not reached; results in ');
+  });
 });

@@ -229,11 +229,14 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
     for (const line of description.lines) io.err.write(`${line}\n`);
   }
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  const { notReached } = run;
+  const interruptedIn = run.unfinished.length - notReached;
   io.err.write(
     `searched ${summary.searchedFiles} file(s), ${summary.matchedFiles} matched, ${summary.rows} rates found in ${seconds} s` +
       `${summary.failedFiles > 0 ? `; ${summary.failedFiles} failed` : ''}` +
       `${summary.incompleteFiles > 0 ? `; ${summary.incompleteFiles} incomplete` : ''}` +
-      `${run.unfinished.length > 0 ? `; ${run.unfinished.length} interrupted (their rows so far are included)` : ''}` +
+      `${interruptedIn > 0 ? `; ${interruptedIn} interrupted (their rows so far are included)` : ''}` +
+      `${notReached > 0 ? `; ${notReached} not reached` : ''}` +
       `${skippedIndexEntries.length > 0 ? `; ${skippedIndexEntries.length} index entr${skippedIndexEntries.length === 1 ? 'y' : 'ies'} could not be searched` : ''}` +
       `${outputPath === '-' ? '' : `; results in ${outputPath}`}\n`,
   );
