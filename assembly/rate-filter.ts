@@ -62,6 +62,10 @@ const RIGHT_SQUARE_BRACKET: i32 = 0x5d;
 export const NEED_MORE: i32 = -1;
 export const MISMATCHED_BRACKET: i32 = -2;
 export const TOO_DEEP: i32 = -3;
+/** An element follows the one before it without a comma (`} {`); resultPosition is its bracket. */
+export const MISSING_COMMA: i32 = -4;
+/** A comma with no element after it (`[,`, `,,`, `,]`); resultPosition is the byte after it. */
+export const EMPTY_ELEMENT: i32 = -5;
 export const CANDIDATE: i32 = 1;
 export const ARRAY_END: i32 = 2;
 const GO_ON: i32 = 0;
@@ -78,6 +82,9 @@ let dataEnd: i32 = 0;
 let position: i32 = 0;
 
 let elementStart: i32 = NO_ELEMENT;
+/** The window begins right after the array's '[' (the caller read it): what precedes is known. */
+let windowFollowsArrayOpen: i32 = 0;
+let isNextWindowFirst: i32 = 0;
 /** Where the last CANDIDATE began (BEGAN_EARLIER when before the window). */
 let candidateStart: i32 = NO_ELEMENT;
 let elementIndex: i32 = -1;
@@ -217,11 +224,14 @@ export function beginArray(): void {
   resetStrings();
   elementStart = NO_ELEMENT;
   elementIndex = -1;
+  isNextWindowFirst = 1;
 }
 
 /** New bytes are in the window: [0, length). An element still open began in an earlier window. */
 export function loadedWindow(length: i32): void {
   dataEnd = length;
+  windowFollowsArrayOpen = isNextWindowFirst;
+  isNextWindowFirst = 0;
   if (elementStart != NO_ELEMENT) elementStart = BEGAN_EARLIER;
   for (let p = 0; p < MAX_PATTERNS; p++) store<i32>(NEXT_HITS + (<usize>p << 2), NOT_SEARCHED);
 }
@@ -302,6 +312,8 @@ function onBracket(i: i32, byte: i32): i32 {
       return TOO_DEEP;
     }
     if (depth == 1) {
+      const separator = checkSeparatorBefore(i);
+      if (separator != GO_ON) return separator;
       elementStart = i;
       elementIndex++;
       // A rate that is a list (extra nesting) has its members one level deeper than they are
@@ -333,10 +345,49 @@ function onBracket(i: i32, byte: i32): i32 {
     return GO_ON;
   }
   if (depth == 0) {
+    const before = previousNonSpace(i);
+    if (before >= 0 && <i32>load<u8>(DATA + <usize>before) == COMMA) {
+      position = i;
+      return EMPTY_ELEMENT;
+    }
     position = i;
     return ARRAY_END;
   }
   return GO_ON;
+}
+
+/**
+ * The bytes before an element's opening bracket: only a comma after a value, or the array's '['
+ * (which may lie in an earlier window, where the check stops), may precede it. Lenient reading
+ * would quietly accept JSON no other parser does, so the walker reports it as damage.
+ */
+function checkSeparatorBefore(i: i32): i32 {
+  const isFirstInArray = windowFollowsArrayOpen & <i32>(elementIndex < 0);
+  const before = previousNonSpace(i);
+  if (before < 0) return GO_ON;
+  if (<i32>load<u8>(DATA + <usize>before) != COMMA) {
+    // A scalar element (valid, if odd) or the end of the one before, with no comma after it.
+    if (isFirstInArray) return GO_ON;
+    position = i;
+    return MISSING_COMMA;
+  }
+  const beforeComma = previousNonSpace(before);
+  if ((beforeComma < 0 && isFirstInArray) || (beforeComma >= 0 && <i32>load<u8>(DATA + <usize>beforeComma) == COMMA)) {
+    position = before;
+    return EMPTY_ELEMENT;
+  }
+  return GO_ON;
+}
+
+/** Index of the last byte before `i` in the window that is not JSON whitespace, or -1. */
+function previousNonSpace(i: i32): i32 {
+  let at = i - 1;
+  while (at >= 0) {
+    const byte = <i32>load<u8>(DATA + <usize>at);
+    if (byte != 0x20 && byte != 0x0a && byte != 0x0d && byte != 0x09) return at;
+    at--;
+  }
+  return -1;
 }
 
 /**

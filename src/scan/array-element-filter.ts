@@ -10,6 +10,10 @@ export const enum FilterStep {
   MISMATCHED_BRACKET = -2,
   /** Nesting deeper than the filter tracks (at `position`). */
   TOO_DEEP = -3,
+  /** An element follows the one before it without a comma (its bracket is at `position`). */
+  MISSING_COMMA = -4,
+  /** A comma with no element around it: `[,`, `,,` or `,]` (`position`: the second comma, or the ']'). */
+  EMPTY_ELEMENT = -5,
   /** An element that may matter ends at `position`: see candidate, candidateOffset, candidateIndex. */
   CANDIDATE = 1,
   /** The array's closing ']' is at `position`. */

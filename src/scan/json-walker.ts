@@ -429,6 +429,10 @@ export class JsonWalker {
         const expected = filter.innermostOpenBracket() === LEFT_CURLY_BRACKET ? "'}'" : "']'";
         return this.unexpected(filter.position, chunk[filter.position], expected);
       }
+      case FilterStep.MISSING_COMMA:
+        return this.unexpected(filter.position, chunk[filter.position], "',' or ']'");
+      case FilterStep.EMPTY_ELEMENT:
+        return this.unexpected(filter.position, chunk[filter.position], 'a JSON value');
       default:
         throw this.error(`nesting deeper than ${MAX_SKIP_DEPTH} levels`, 'NPI_RATES_BAD_JSON', filter.position);
     }

@@ -701,4 +701,31 @@ describe('schema shapes', () => {
       ]);
     }
   });
+
+  it('fails a negotiated_rates list with a missing or doubled comma at the faulty byte, with or without the byte filter', async () => {
+    const rate = (value: number) => JSON.stringify({ provider_references: [1], negotiated_prices: [price(value)] });
+    const head = `{"provider_references":${JSON.stringify([{ provider_group_id: 1, provider_groups: [group([A])] }])},"in_network":[{"billing_code":"1","negotiated_rates":`;
+    // Each: the list, a piece of text that starts at the fault (or one byte before it), the problem.
+    const cases: Array<[string, string, number, string]> = [
+      [`[${rate(1)} ${rate(2)}]`, ` ${rate(2)}`, 1, "expected ',' or ']' but found '{'"],
+      [`[${rate(1)},\n ,${rate(2)}]`, `,${rate(2)}`, 0, "expected a JSON value but found ','"],
+      [`[ ,${rate(1)}]`, `,${rate(1)}`, 0, "expected a JSON value but found ','"],
+      [`[${rate(1)},]`, ',]', 1, "expected a JSON value but found ']'"],
+    ];
+    for (const [list, fromFault, skip, problem] of cases) {
+      const text = `${head}${list}}]}`;
+      const fault = text.lastIndexOf(fromFault) + skip;
+      for (const useElementFilter of [true, false]) {
+        const outcome = await scanBytes(encode(text), { npis: [A] }, { useElementFilter });
+        expect(outcome.error?.message, `${list} ${useElementFilter}`).toContain(`${problem} at byte ${fault} (decompressed) in in_network[0].negotiated_rates`);
+      }
+    }
+    // Valid lists stay valid: scalars among the rates, and any whitespace around the commas.
+    const valid = `${head}[ "note" , ${rate(1)}\r\n,\t${rate(2)} , 5 ]}]}`;
+    for (const useElementFilter of [true, false]) {
+      const outcome = await scanBytes(encode(valid), { npis: [A] }, { useElementFilter });
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.rows.map((row) => row.negotiated_rate)).toEqual([1, 2]);
+    }
+  });
 });
