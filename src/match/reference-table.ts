@@ -93,12 +93,20 @@ export class ReferenceTable {
   }
 
   private addGroups(id: string, groups: unknown[], networkNames: string[]): void {
+    // An id defined by two entries: the groups of both are the id's (a writer's repeat or a merge).
+    // Told about once it matters, when both hold a wanted provider.
+    const hadMatches = this.matchedGroups.has(id);
+    let isRepeatWarned = false;
     for (const group of groups) {
       const matched = matchProviderGroup(group, this.target, this.warn);
       if (matched === undefined) continue;
       matched.providerGroupId = id;
       if (networkNames.length > 0) matched.networkNames = networkNames;
       const list = this.matchedGroups.get(id);
+      if (hadMatches && !isRepeatWarned) {
+        isRepeatWarned = true;
+        this.warn(`provider_group_id ${id} is defined by more than one provider_references entry; the groups of every entry are used`);
+      }
       this.matchedGroupCount++;
       if (list) list.push(matched);
       else this.matchedGroups.set(id, [matched]);

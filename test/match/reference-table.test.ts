@@ -106,3 +106,15 @@ describe('an entry with both provider_groups and a location', () => {
     expect(warnings).toEqual(['provider_group_id 1 has both provider_groups and a location; the provider_groups are read and the location is not fetched']);
   });
 });
+
+describe('a provider_group_id defined twice', () => {
+  it('uses the groups of both entries, and warns once both hold a wanted provider', () => {
+    const { table, warnings } = tableWithRemotes({});
+    table.addReference({ provider_group_id: 1, provider_groups: [{ npi: [A], tin: tin(1) }] });
+    table.addReference({ provider_group_id: 1, provider_groups: [{ npi: [B], tin: tin(2) }, { npi: [D], tin: tin(4) }] });
+    table.addReference({ provider_group_id: 2, provider_groups: [{ npi: [1111111112], tin: tin(3) }] });
+    table.addReference({ provider_group_id: 2, provider_groups: [{ npi: [D], tin: tin(4) }] });
+    expect(npisById(table, ['1', '2'])).toEqual({ 1: [A, B, D], 2: [D] });
+    expect(warnings).toEqual(['provider_group_id 1 is defined by more than one provider_references entry; the groups of every entry are used']);
+  });
+});
