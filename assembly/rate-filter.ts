@@ -92,6 +92,9 @@ let elementIsMaybe: i32 = 0;
 let elementHasReferences: i32 = 0;
 /** The element has a member whose key ends in "groups": only then can it hold inline groups. */
 let elementHasGroups: i32 = 0;
+let elementHasPrices: i32 = 0;
+/** A "...groups", "...references" or "...prices" member came twice: JSON.parse would keep the last. */
+let elementRepeatsMember: i32 = 0;
 
 let useReferences: i32 = 0;
 let useInline: i32 = 0;
@@ -143,6 +146,16 @@ export function currentElementIndex(): i32 {
 
 export function sawReferencesArray(): i32 {
   return sawReferences;
+}
+
+/** For the element just handed over: did it repeat a groups, references or prices member? */
+export function candidateRepeatsMember(): i32 {
+  return elementRepeatsMember;
+}
+
+/** For the element just handed over: has it a member whose key ends in "groups"? */
+export function candidateHasGroups(): i32 {
+  return elementHasGroups;
 }
 
 export function innermostOpenBracket(): i32 {
@@ -224,6 +237,8 @@ export function beginArray(): void {
   resetStrings();
   elementStart = NO_ELEMENT;
   elementIndex = -1;
+  // The '[' lies in the current window unless the next one is loaded first: then that one follows it.
+  windowFollowsArrayOpen = 0;
   isNextWindowFirst = 1;
 }
 
@@ -321,6 +336,8 @@ function onBracket(i: i32, byte: i32): i32 {
       elementIsMaybe = <i32>(byte == LEFT_SQUARE_BRACKET);
       elementHasReferences = 0;
       elementHasGroups = 0;
+      elementHasPrices = 0;
+      elementRepeatsMember = 0;
     } else if (depth == 2) {
       readMemberContainer(i, byte);
     }
@@ -362,17 +379,22 @@ function onBracket(i: i32, byte: i32): i32 {
  * would quietly accept JSON no other parser does, so the walker reports it as damage.
  */
 function checkSeparatorBefore(i: i32): i32 {
-  const isFirstInArray = windowFollowsArrayOpen & <i32>(elementIndex < 0);
+  const isFirst = elementIndex < 0;
   const before = previousNonSpace(i);
+  // The window begins after the bytes before (the check stops), or here is the array's own '['
+  // (a '[' at this depth would have opened an element).
   if (before < 0) return GO_ON;
-  if (<i32>load<u8>(DATA + <usize>before) != COMMA) {
-    // A scalar element (valid, if odd) or the end of the one before, with no comma after it.
-    if (isFirstInArray) return GO_ON;
+  const byte = <i32>load<u8>(DATA + <usize>before);
+  if (byte == LEFT_SQUARE_BRACKET) return GO_ON;
+  if (byte != COMMA) {
     position = i;
     return MISSING_COMMA;
   }
   const beforeComma = previousNonSpace(before);
-  if ((beforeComma < 0 && isFirstInArray) || (beforeComma >= 0 && <i32>load<u8>(DATA + <usize>beforeComma) == COMMA)) {
+  const valueEnd = beforeComma < 0 ? -1 : <i32>load<u8>(DATA + <usize>beforeComma);
+  const isEmpty =
+    valueEnd == COMMA || (isFirst && (valueEnd == LEFT_SQUARE_BRACKET || (beforeComma < 0 && windowFollowsArrayOpen != 0)));
+  if (isEmpty) {
     position = before;
     return EMPTY_ELEMENT;
   }
@@ -415,10 +437,17 @@ function readMemberContainer(bracket: i32, byte: i32): void {
     return;
   }
   if (endsWithGroups(keyEnd)) {
+    elementRepeatsMember |= elementHasGroups;
     elementHasGroups = 1;
     return;
   }
+  if (endsWithPrices(keyEnd)) {
+    elementRepeatsMember |= elementHasPrices;
+    elementHasPrices = 1;
+    return;
+  }
   if (byte != LEFT_SQUARE_BRACKET || !endsWithReferences(keyEnd)) return;
+  elementRepeatsMember |= elementHasReferences;
   elementHasReferences = 1;
   sawReferences = 1;
   if (!useReferences || !hasMatches) return;
@@ -429,6 +458,12 @@ function readMemberContainer(bracket: i32, byte: i32): void {
 function endsWithGroups(quoteAt: i32): bool {
   const at = DATA + <usize>(quoteAt - 6);
   return (load<u32>(at) | 0x20202020) == 0x756f7267 && (<u32>load<u16>(at, 4) | 0x2020) == 0x7370;
+}
+
+/** True when the 6 bytes before the quote at `quoteAt` spell "prices" in any capitalisation. */
+function endsWithPrices(quoteAt: i32): bool {
+  const at = DATA + <usize>(quoteAt - 6);
+  return (load<u32>(at) | 0x20202020) == 0x63697270 && (<u32>load<u16>(at, 4) | 0x2020) == 0x7365;
 }
 
 /** True when the 10 bytes before the quote at `quoteAt` spell "references" in any capitalisation. */

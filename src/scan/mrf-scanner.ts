@@ -21,6 +21,10 @@ import type { PathSegment, ValueKind, ValueMode, WalkerHandler } from './json-wa
 import { RatePrefilter, searchedDigitPatterns } from './rate-prefilter.js';
 import { RateElementFilter } from './kernel/rate-filter.js';
 import { ScanError } from './scan-error.js';
+import { mayRepeatKeys, mayRepeatNpiKey, parseMergingRepeatedKeys } from './duplicate-keys.js';
+
+/** How a parsed value is checked for a key an object repeats (see duplicate-keys.ts). */
+type RepeatedKeyCheck = 'never' | 'look' | 'npi' | 'known';
 
 /**
  * 'full' reads everything in one pass. When in_network comes before provider_references, the
@@ -88,6 +92,8 @@ export class MrfScanner implements WalkerHandler {
   private readonly sources: GroupSources;
   /** Reads negotiated_rates arrays in WebAssembly, handing over only candidate rates (if available). */
   readonly elementFilter: RateElementFilter | undefined;
+  /** The negotiated_rates array being read goes through elementFilter (its candidates come from it). */
+  private areRatesFiltered = false;
   private topKey = '';
   private itemField = '';
   /**
@@ -205,7 +211,7 @@ export class MrfScanner implements WalkerHandler {
     if (this.topKey === 'provider_references') {
       this.referenceEntries++;
       if (this.prefilter.referenceMightMatch(bytes)) {
-        const entry = this.parse(bytes, path, offset, { exactIntegers: true });
+        const entry = this.parse(bytes, path, offset, { exactIntegers: true, repeatedKeys: 'look' });
         // An entry that is itself a list (a writer's extra nesting) holds the entries.
         const entries = Array.isArray(entry) ? asObjectList([entry], 'provider_references', this.options.events.onWarning) : [entry];
         for (const reference of entries) this.options.table.addReference(reference);
@@ -292,6 +298,7 @@ export class MrfScanner implements WalkerHandler {
     if (this.itemField === 'negotiated_rates') {
       // With --code, a billing code read before the rates lets the whole array be skipped.
       if (this.header.billing_code !== null && !this.isItemWanted()) return 'skip';
+      this.areRatesFiltered = kind === 'array' && this.elementFilter !== undefined;
       if (kind === 'array' && this.elementFilter !== undefined) {
         const table = this.options.table;
         this.elementFilter.useGroups({
@@ -355,9 +362,10 @@ export class MrfScanner implements WalkerHandler {
     if (!this.prefilter.rateMightMatch(bytes, table, this.sources.useReferences, this.sources.useInlineGroups)) {
       return;
     }
-    let parsed = this.parse(bytes, path, offset);
+    const repeatedKeys = this.repeatedKeyCheckOfRate();
+    let parsed = this.parse(bytes, path, offset, { repeatedKeys });
     // A referenced id beyond 2^53 lost its last digits to JSON.parse: read again, keeping them.
-    if (holdsRoundedReference(parsed)) parsed = this.parse(bytes, path, offset, { exactIntegers: true, isRepeat: true });
+    if (holdsRoundedReference(parsed)) parsed = this.parse(bytes, path, offset, { exactIntegers: true, isRepeat: true, repeatedKeys });
     // A rate that is itself a list (a writer's extra nesting) holds the rates.
     const rates = Array.isArray(parsed) ? asObjectList([parsed], 'negotiated_rates', events.onWarning) : [parsed];
     for (const rate of rates) {
@@ -369,6 +377,17 @@ export class MrfScanner implements WalkerHandler {
       if (this.header.billing_code !== null || target.codes.size === 0) addRateRows(rate, groups, events.onWarning, this.itemRows);
       else this.pendingRates.push({ rate, groups });
     }
+  }
+
+  /**
+   * How the rate being read is checked for a repeated key: the rate filter saw its members (a rate
+   * it handed over needs only its inline groups looked at); one read without it is looked at whole.
+   */
+  private repeatedKeyCheckOfRate(): RepeatedKeyCheck {
+    const filter = this.elementFilter;
+    if (!this.areRatesFiltered || filter === undefined) return 'look';
+    if (filter.candidateRepeatsMember) return 'known';
+    return filter.candidateHasGroups ? 'npi' : 'never';
   }
 
   private isItemWanted(): boolean {
@@ -441,16 +460,31 @@ export class MrfScanner implements WalkerHandler {
    * (see long-integers.ts); it costs a look at the whole text, so it is asked for where ids are.
    * `isRepeat`: the value was parsed before, and its warnings given then.
    */
+  /** `text` (valid JSON) again, with the values of a repeated key merged (see duplicate-keys.ts). */
+  private parseMergingRepeatedKeys(text: string, path: readonly PathSegment[], offset: number, isRepeat: boolean): unknown {
+    const { value, repeatedKeys } = parseMergingRepeatedKeys(text);
+    if (repeatedKeys.length > 0 && !isRepeat) {
+      this.options.events.onWarning(
+        `${formatPath(path)} (from byte ${offset}) repeats the key${repeatedKeys.length > 1 ? 's' : ''} ${repeatedKeys.join(', ')} in one object; ` +
+          'the values of every copy are read (lists joined), not only the last',
+      );
+    }
+    return value;
+  }
+
   private parse(
     bytes: Uint8Array,
     path: readonly PathSegment[],
     offset: number,
-    { exactIntegers = false, isRepeat = false } = {},
+    { exactIntegers = false, isRepeat = false, repeatedKeys = 'never' }: { exactIntegers?: boolean; isRepeat?: boolean; repeatedKeys?: RepeatedKeyCheck } = {},
   ): unknown {
     const text = textDecoder.decode(bytes);
     const withLongIntegers = exactIntegers ? quoteLongIntegers(text) : undefined;
     try {
-      return JSON.parse(withLongIntegers ?? text);
+      const value: unknown = JSON.parse(withLongIntegers ?? text);
+      const mayRepeat =
+        repeatedKeys === 'look' ? mayRepeatKeys(text) : repeatedKeys === 'npi' ? mayRepeatNpiKey(text) : repeatedKeys === 'known';
+      return mayRepeat ? this.parseMergingRepeatedKeys(withLongIntegers ?? text, path, offset, isRepeat) : value;
     } catch (error) {
       // Faults are looked for in the text as written, so the byte offsets they name are the file's.
       const lenient = parseWithNonFiniteNumbers(

@@ -720,12 +720,45 @@ describe('schema shapes', () => {
         expect(outcome.error?.message, `${list} ${useElementFilter}`).toContain(`${problem} at byte ${fault} (decompressed) in in_network[0].negotiated_rates`);
       }
     }
-    // Valid lists stay valid: scalars among the rates, and any whitespace around the commas.
-    const valid = `${head}[ "note" , ${rate(1)}\r\n,\t${rate(2)} , 5 ]}]}`;
+    // Valid lists stay valid: scalars among the rates, any whitespace around the commas, and a
+    // second item's list read in the same window of the filter as the first (its '[' in sight).
+    const valid = `${head}[ "note" , ${rate(1)}\r\n,\t${rate(2)} , 5 ]},{"billing_code":"2","negotiated_rates":[${rate(3)},${rate(4)}]},{"billing_code":"3","negotiated_rates":[ \n${rate(5)}]}]}`;
     for (const useElementFilter of [true, false]) {
-      const outcome = await scanBytes(encode(valid), { npis: [A] }, { useElementFilter });
+      for (const chunkSize of [1 << 20, 7, 64]) {
+        const outcome = await scanBytes(encode(valid), { npis: [A] }, { useElementFilter, chunkSize });
+        expect(outcome.error).toBeUndefined();
+        expect(outcome.rows.map((row) => row.negotiated_rate)).toEqual([1, 2, 3, 4, 5]);
+      }
+    }
+  });
+
+  it('reads every copy of a key an object repeats (npi, negotiated_prices, provider_groups) instead of only the last', async () => {
+    const text =
+      '{"provider_references":[{"provider_group_id":1,"provider_groups":[{"npi":[' + A + '],"npi":[' + B + '],"tin":{"type":"ein","value":"11-1000001"}}]}],' +
+      '"in_network":[{"billing_code":"1","negotiated_rates":[' +
+      `{"provider_references":[1],"negotiated_prices":[${JSON.stringify(price(1))}],"negotiated_prices":[${JSON.stringify(price(2))}]},` +
+      `{"provider_groups":[${JSON.stringify(group([C]))}],"provider_groups":[${JSON.stringify(group([A], '11-1000002'))}],"negotiated_prices":[${JSON.stringify(price(3))}]},` +
+      `{"provider_groups":[{"npi":[${C}],"npi":[${B}],"tin":{"type":"ein","value":"11-1000003"}}],"negotiated_prices":[${JSON.stringify(price(4))}]}` +
+      ']}]}';
+    for (const useElementFilter of [true, false]) {
+      const outcome = await scanBytes(encode(text), { npis: [A, B, C] }, { useElementFilter });
       expect(outcome.error).toBeUndefined();
-      expect(outcome.rows.map((row) => row.negotiated_rate)).toEqual([1, 2]);
+      expect(outcome.rows.map((row) => `${row.npi} ${row.tin.value} ${row.negotiated_rate}`).sort()).toEqual([
+        '1003000126 11-1000001 3',
+        '1003000126 11-1000003 4',
+        '1234567893 11-1000001 1',
+        '1234567893 11-1000001 2',
+        '1234567893 11-1000002 3',
+        '1245319599 11-1000001 1',
+        '1245319599 11-1000001 2',
+        '1245319599 11-1000003 4',
+      ]);
+      expect(outcome.warnings.filter((warning) => warning.includes('repeats the key'))).toEqual([
+        'provider_references[0] (from byte 24) repeats the key npi in one object; the values of every copy are read (lists joined), not only the last',
+        `in_network[0].negotiated_rates[0] (from byte ${text.indexOf('{"provider_references":[1]')}) repeats the key negotiated_prices in one object; the values of every copy are read (lists joined), not only the last`,
+        `in_network[0].negotiated_rates[1] (from byte ${text.indexOf('{"provider_groups":[{"npi":[' + C)}) repeats the key provider_groups in one object; the values of every copy are read (lists joined), not only the last`,
+        `in_network[0].negotiated_rates[2] (from byte ${text.lastIndexOf('{"provider_groups":[{"npi":[' + C)}) repeats the key npi in one object; the values of every copy are read (lists joined), not only the last`,
+      ]);
     }
   });
 });

@@ -22,6 +22,8 @@ interface KernelExports {
   candidateStartIndex(): number;
   currentElementIndex(): number;
   sawReferencesArray(): number;
+  candidateRepeatsMember(): number;
+  candidateHasGroups(): number;
   innermostOpenBracket(): number;
 }
 
@@ -54,6 +56,10 @@ export class RateElementFilter implements ArrayElementFilter {
   candidate: Uint8Array = new Uint8Array(0);
   candidateOffset = 0;
   candidateIndex = 0;
+  /** The candidate repeats a "...groups", "...references" or "...prices" member (JSON.parse keeps the last). */
+  candidateRepeatsMember = false;
+  /** The candidate has a "...groups" member (inline groups, whose npi key may repeat). */
+  candidateHasGroups = false;
   private readonly kernel: KernelExports;
   private readonly memory: Uint8Array;
   private readonly dataOffset: number;
@@ -140,6 +146,8 @@ export class RateElementFilter implements ArrayElementFilter {
     const elementStart = this.kernel.candidateStartIndex();
     const end = this.position + 1;
     this.candidateIndex = this.kernel.currentElementIndex();
+    this.candidateRepeatsMember = this.kernel.candidateRepeatsMember() !== 0;
+    this.candidateHasGroups = this.kernel.candidateHasGroups() !== 0;
     if (elementStart === BEGAN_EARLIER) {
       this.pieces.push(chunk.subarray(this.windowStart, end));
       this.candidate = concatBytes(this.pieces);

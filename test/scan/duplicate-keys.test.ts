@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { mayRepeatKeys, parseMergingRepeatedKeys } from '../../src/scan/duplicate-keys.js';
+
+describe('parseMergingRepeatedKeys', () => {
+  it('gives what JSON.parse gives for JSON without a repeated key', () => {
+    const text = ' {"a" : [1, -2.5e3, true, false, null, "x\\"y\\\\z\\u00e9"], "b": {"c": {}, "d": []}, "e": "", "f": 0} ';
+    expect(parseMergingRepeatedKeys(text)).toEqual({ value: JSON.parse(text), repeatedKeys: [] });
+  });
+
+  it('joins repeated lists, merges repeated objects member by member, and keeps the last of other values', () => {
+    const text = '{"npi":[1],"tin":{"type":"ein"},"npi":[2,3],"tin":{"value":"11"},"n":1,"n":2,"x":[[1]],"x":[[2]]}';
+    expect(parseMergingRepeatedKeys(text)).toEqual({
+      value: { npi: [1, 2, 3], tin: { type: 'ein', value: '11' }, n: 2, x: [[1], [2]] },
+      repeatedKeys: ['npi', 'tin', 'n', 'x'],
+    });
+  });
+});
+
+describe('mayRepeatKeys', () => {
+  it('fires for a rate or entry that repeats a key that matters, and not for ordinary ones', () => {
+    expect(mayRepeatKeys('{"provider_references":[1],"negotiated_prices":[{}]}')).toBe(false);
+    expect(mayRepeatKeys('{"provider_groups":[{"npi":[1],"tin":{}},{"npi":[2],"tin":{}}],"negotiated_prices":[]}')).toBe(false);
+    expect(mayRepeatKeys('{"negotiated_prices":[],"negotiated_prices":[]}')).toBe(true);
+    expect(mayRepeatKeys('{"provider_groups":[{"npi":[1],"npi":[2],"tin":{}}]}')).toBe(true);
+  });
+});
