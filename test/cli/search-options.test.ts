@@ -27,12 +27,13 @@ describe('search options that refine another one', () => {
 });
 
 describe('locations no source could ever open', () => {
-  it('are refused before anything is read (exit 2): a file:// URL of another host, an s3:// bucket without a key, sftp', async () => {
+  it('are refused before anything is read (exit 2): a file:// URL of another host, an s3:// bucket without a key, sftp, a folder', async () => {
     const cases: Array<[string, string]> = [
       ['file://otherhost/tmp/x.json.gz', 'error: file://otherhost/tmp/x.json.gz is not a file on this machine (File URL host must be "localhost" or empty on linux)'],
       ['s3://mrf', 'error: s3://mrf names no object: an S3 file to search is s3://bucket/key'],
       ['s3://mrf/', 'error: s3://mrf/ names no object'],
       ['sftp://payer.test/a.json', 'error: unsupported scheme sftp: sftp://payer.test/a.json'],
+      [resolve(repoRoot, 'samples'), `error: ${resolve(repoRoot, 'samples')} is a folder, not a file to search (give its files: --url '${resolve(repoRoot, 'samples', '*.json.gz')}'`],
     ];
     for (const [location, message] of cases) {
       const result = await runCli(['search', '--npi', '1234567893', '--url', sample, '--url', location, '-o', '-', '--no-progress', '--no-lookup']);

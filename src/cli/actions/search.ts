@@ -266,7 +266,10 @@ async function collectLocations(
     }
   }
   const unique = uniqueLocations(locations.filter((location) => location !== ''));
-  for (const location of unique) checkLocationForm(location);
+  for (const location of unique) {
+    checkLocationForm(location);
+    await refuseFolder(location);
+  }
   if (unique.length === 0) {
     throw flags.tocUrl
       ? usageError(
@@ -277,6 +280,20 @@ async function collectLocations(
       : usageError('NPI_RATES_NO_FILES', 'no files to search', 'give --url, --urls-file or --toc-url');
   }
   return { locations: unique, skippedIndexEntries };
+}
+
+/** A local folder is not a file to search: say how to search the files in it. */
+async function refuseFolder(location: string): Promise<void> {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !location.startsWith('file://')) return;
+  const path = location.startsWith('file://') ? fileURLToPath(location) : location;
+  const isFolder = await stat(path).then((stats) => stats.isDirectory(), () => false);
+  if (isFolder) {
+    throw usageError(
+      'NPI_RATES_NOT_A_FILE',
+      `${location} is a folder, not a file to search`,
+      `give its files: --url '${join(path, '*.json.gz')}' without the quotes lets the shell list them, or put one path per line in a file for --urls-file`,
+    );
+  }
 }
 
 function countEach(messages: readonly string[]): Map<string, number> {
