@@ -108,6 +108,16 @@ async function planResumedResponse(
         { hint: 'the server handles ranged requests wrongly; try --connections 1', details: { position } },
       );
     }
+    // A body longer or shorter than its range says holds other bytes than those asked for.
+    const length = Number(headerValue(response, 'content-length') ?? Number.NaN);
+    if (Number.isInteger(length) && length !== range.endInclusive - range.start + 1) {
+      throw new NpiRatesError(
+        'NPI_RATES_BAD_CONTENT_RANGE',
+        `${context.label}: the server answered Content-Range "${headerValue(response, 'content-range')}" with a Content-Length of ${length}, ` +
+          `not ${range.endInclusive - range.start + 1}; the bytes it sends cannot be placed`,
+        { hint: 'the server handles ranged requests wrongly: search this file again from the start, with --connections 1', details: { position } },
+      );
+    }
     return { kind: 'read', skipBytes: 0 };
   }
   if (isWholeFile && isProvablySameVersion(context.identity, response)) {

@@ -19,6 +19,8 @@ export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
   /** Answer 200 with the whole file, whatever Range asked for. */
   | { kind: 'ignore-range' }
+  /** Answer a Range with the right Content-Range but a body (and Content-Length) starting `bytes` earlier. */
+  | { kind: 'range-body-early'; bytes: number }
   /** The file is replaced (new body, new ETag) before this request is answered. */
   | { kind: 'replace-file'; body: Uint8Array; etag?: string }
   /** Answer properly (keeps a later fault for a later request). */
@@ -188,13 +190,14 @@ export async function startFlakyServer(): Promise<FlakyServer> {
     }
     const start = range?.start ?? 0;
     const end = range?.end ?? body.length - 1;
-    if (file.sendLength !== false) headers['content-length'] = String(end - start + 1);
+    const bodyStart = range && fault.kind === 'range-body-early' ? Math.max(0, start - fault.bytes) : start;
+    if (file.sendLength !== false) headers['content-length'] = String(end - bodyStart + 1);
     if (range) headers['content-range'] = `bytes ${start}-${end}/${body.length}`;
     response.writeHead(range ? 206 : 200, headers);
     // Headers leave now, so "drop after 0 bytes" fails in the body, not before the status.
     response.flushHeaders();
 
-    const answer = body.subarray(start, end + 1);
+    const answer = body.subarray(bodyStart, end + 1);
     if (fault.kind === 'drop-after' || fault.kind === 'stall-after') {
       const ok = await writeCapped(response, answer.subarray(0, fault.bytes), file.bytesPerSecond);
       if (!ok) return;

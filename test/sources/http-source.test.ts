@@ -200,6 +200,22 @@ describe('openByteStream over HTTP, one connection', () => {
     expect(Buffer.concat(handedOn).equals(file.subarray(0, 120_000))).toBe(true);
   });
 
+  it('fails with NPI_RATES_BAD_CONTENT_RANGE when a resumed part is longer than its Content-Range, before handing on any of it', async () => {
+    server.serve('/mrf.bin', { body: file, faults: [{ kind: 'drop-after', bytes: 120_000 }, { kind: 'range-body-early', bytes: 1000 }] });
+    const source = await openByteStream(server.url('/mrf.bin'), options());
+    const handedOn: Uint8Array[] = [];
+    const error = await failure(
+      (async () => {
+        for await (const chunk of source.chunks) handedOn.push(chunk);
+      })(),
+    );
+    expect(error.code).toBe('NPI_RATES_BAD_CONTENT_RANGE');
+    expect(error.message).toBe(
+      `${server.url('/mrf.bin')}: the server answered Content-Range "bytes 120000-${file.length - 1}/${file.length}" with a Content-Length of ${file.length - 120_000 + 1000}, not ${file.length - 120_000}; the bytes it sends cannot be placed`,
+    );
+    expect(Buffer.concat(handedOn).equals(file.subarray(0, 120_000))).toBe(true);
+  });
+
   it('fails with NPI_RATES_SOURCE_CHANGED when the file changes after bytes were handed on', async () => {
     const newer = randomBytes(300_000);
     server.serve('/mrf.bin', {
