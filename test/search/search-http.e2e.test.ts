@@ -436,6 +436,12 @@ describe('search: bad input and arguments', () => {
     expect(run.code).toBe(0);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect((JSON.parse(readFileSync(target, 'utf8')) as SearchOutput).results).toHaveLength(3);
+    // A search writing the target makes the link busy too (this process stands for it).
+    writeFileSync(`${target}.journal.ndjson.lock`, String(process.pid));
+    const busy = await runCli(['search', '--npi', '1234567893', '--url', sample, '-o', link, '--no-progress', '--no-lookup']);
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toContain(`error: another npi-rates search (process ${process.pid}) is writing the output ${target}`);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });
 
   it('refuses an output that another running search writes, and takes over the lock of one that is gone', async () => {

@@ -1,7 +1,7 @@
 import { cpus, tmpdir } from 'node:os';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { access, constants, lstat, open, readFile, rm, stat } from 'node:fs/promises';
+import { access, constants, lstat, open, readFile, readlink, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CliIo } from '../io.js';
 import { createSearchProgress } from '../search-progress.js';
@@ -337,7 +337,7 @@ async function chooseOutput(written: string | undefined): Promise<{ outputPath: 
   const defaultName = defaultOutputName(new Date());
   // An S3 bucket or folder (s3://bucket, s3://bucket/runs/) gets the default file name in it, as a
   // local folder would; an object key is needed to write at all.
-  const flag = written !== undefined && /^s3:\/\/[^/]+(\/(.*\/)?)?$/.test(written) ? `${written.replace(/\/?$/, '/')}${defaultName}` : written;
+  const flag = written !== undefined && /^s3:\/\/[^/]+(\/(.*\/)?)?$/.test(written) ? `${written.replace(/\/?$/, '/')}${defaultName}` : await throughSymlink(written);
   for (let attempt = 1; ; attempt++) {
     const outputPath = flag ?? (attempt === 1 ? defaultName : defaultName.replace(/\.json$/, `-${attempt}.json`));
     // A default name never replaces the results of an earlier run (a quick search started in the same second).
@@ -364,6 +364,17 @@ async function chooseOutput(written: string | undefined): Promise<{ outputPath: 
       'wait for it to finish, or choose another -o',
     );
   }
+}
+
+/**
+ * An -o that is a symbolic link: the file it points at, so the output is written there (renaming
+ * over the link would replace the link itself) and a search writing that file is seen as busy.
+ */
+async function throughSymlink(path: string | undefined): Promise<string | undefined> {
+  if (path === undefined || path === '-' || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return path;
+  const isLink = await lstat(path).then((stats) => stats.isSymbolicLink(), () => false);
+  if (!isLink) return path;
+  return realpath(path).catch(async () => resolve(dirname(path), await readlink(path)));
 }
 
 async function pathExists(path: string): Promise<boolean> {
