@@ -130,7 +130,8 @@ function priceParts(price: JsonObject, warn: Warn): PriceParts {
   if (reading !== undefined) warn(`negotiated_rate ${JSON.stringify(rawRate)} read as ${negotiatedRate}, ${reading}`);
   if (negotiatedRate === null && rawRate !== undefined && rawRate !== null) {
     // A number beyond a double's range (1e400) reads as Infinity, which JSON.stringify would show as null.
-    const problem = typeof rawRate === 'number' ? `${rawRate} is beyond the range of a number` : `${JSON.stringify(rawRate)} is not a number`;
+    // JSON.parse read it as Infinity; the digits as written are gone by then.
+    const problem = typeof rawRate === 'number' ? 'is a number too large to hold (beyond 1.8e308, such as 1e400)' : `${JSON.stringify(rawRate)} is not a number`;
     warn(`negotiated_rate ${problem}; reported as null`);
   } else if (negotiatedRate === null) {
     warn('a negotiated price has no negotiated_rate (missing or null); reported as null');

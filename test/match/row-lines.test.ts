@@ -117,7 +117,7 @@ describe('addRateRows', () => {
     const huge = JSON.parse('{"negotiated_type":"negotiated","negotiated_rate":1e400,"expiration_date":"9999-12-31"}') as Record<string, unknown>;
     const { lines, warnings } = linesOf(fullHeader, [bareGroup], [huge]);
     expect((JSON.parse(lines[0]) as RateRow).negotiated_rate).toBeNull();
-    expect(warnings).toEqual(['negotiated_rate Infinity is beyond the range of a number; reported as null']);
+    expect(warnings).toEqual(['negotiated_rate is a number too large to hold (beyond 1.8e308, such as 1e400); reported as null']);
   });
 
   it('reads no price when no group has an NPI to report', () => {
