@@ -53,7 +53,11 @@ export class RatePrefilter {
     const referencesAt = startsWithAt(bytes, 1, REFERENCES_KEY) ? 1 : indexOfBytes(bytes, REFERENCES_KEY);
     if (referencesAt >= 0) {
       this.sawReferencedRate = true;
-      if (useReferences && this.referencesHit(bytes, referencesAt + REFERENCES_KEY.length, table)) return true;
+      // The key may also sit in an object nested in the rate ({"other": {"provider_references": [2]}}),
+      // before or after the rate's own: each place it occurs is read.
+      for (let at = referencesAt; useReferences && at >= 0; at = indexOfBytes(bytes, REFERENCES_KEY, at + REFERENCES_KEY.length)) {
+        if (this.referencesHit(bytes, at + REFERENCES_KEY.length, table)) return true;
+      }
     }
     // The NPI or TIN digits are rarer than the key, so they are looked for first.
     if (useInline && this.containsPattern(bytes) && this.containsGroupsKey(bytes)) return true;

@@ -761,4 +761,25 @@ describe('schema shapes', () => {
       ]);
     }
   });
+
+  it('matches a rate by its own provider_references when an object inside it holds the key too, before or after', async () => {
+    const references = [{ provider_group_id: 1, provider_groups: [group([A])] }, { provider_group_id: 2, provider_groups: [group([B])] }];
+    const rates = [
+      `{"other_info":{"provider_references":[2]},"provider_references":[1],"negotiated_prices":[${JSON.stringify(price(50))}]}`,
+      `{"other_info":{"provider_references":[]},"provider_references":[1],"negotiated_prices":[${JSON.stringify(price(51))}]}`,
+      `{"provider_references":[1],"other_info":{"provider_references":[7]},"negotiated_prices":[${JSON.stringify(price(52))}]}`,
+      `{"other_info":{"provider_references":[1]},"provider_references":[2],"negotiated_prices":[${JSON.stringify(price(53))}]}`,
+    ];
+    const inNetwork = `[{"billing_code":"99213","negotiated_rates":[${rates.join(',')}]}]`;
+    for (const text of [
+      `{"provider_references":${JSON.stringify(references)},"in_network":${inNetwork}}`,
+      `{"in_network":${inNetwork},"provider_references":${JSON.stringify(references)}}`,
+    ]) {
+      for (const useElementFilter of [true, false]) {
+        const outcome = await scanBytes(encode(text), { npis: [A] }, { useElementFilter });
+        // The last rate is group 2's: the 1 inside other_info is not a reference of the rate.
+        expect(outcome.rows.map((row) => row.negotiated_rate)).toEqual([50, 51, 52]);
+      }
+    }
+  });
 });
