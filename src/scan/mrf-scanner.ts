@@ -16,6 +16,7 @@ import { addRateRows, itemParts, type ItemParts } from '../match/row-lines.js';
 import { isWantedCode, type SearchTarget } from '../match/search-target.js';
 import { formatPath } from './json-path.js';
 import { parseWithNonFiniteNumbers } from './non-finite-json.js';
+import { escapeControlCharacters } from './control-characters.js';
 import { quoteLongIntegers } from './long-integers.js';
 import type { PathSegment, ValueKind, ValueMode, WalkerHandler } from './json-walker.js';
 import { RatePrefilter, searchedDigitPatterns } from './rate-prefilter.js';
@@ -486,6 +487,20 @@ export class MrfScanner implements WalkerHandler {
         repeatedKeys === 'look' ? mayRepeatKeys(text) : repeatedKeys === 'npi' ? mayRepeatNpiKey(text) : repeatedKeys === 'known';
       return mayRepeat ? this.parseMergingRepeatedKeys(withLongIntegers ?? text, path, offset, isRepeat) : value;
     } catch (error) {
+      const withEscapes = escapeControlCharacters(text);
+      if (withEscapes !== undefined) {
+        try {
+          const value: unknown = JSON.parse(exactIntegers ? (quoteLongIntegers(withEscapes.text) ?? withEscapes.text) : withEscapes.text);
+          if (!isRepeat) {
+            this.options.events.onWarning(
+              `${formatPath(path)} (from byte ${offset}) holds a raw ${withEscapes.first} character inside a string, which JSON does not allow; read as if it were escaped`,
+            );
+          }
+          return value;
+        } catch {
+          // Another fault besides: it is reported below, at its place in the text as written.
+        }
+      }
       // Faults are looked for in the text as written, so the byte offsets they name are the file's.
       const lenient = parseWithNonFiniteNumbers(
         text,

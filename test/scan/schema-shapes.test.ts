@@ -782,4 +782,31 @@ describe('schema shapes', () => {
       }
     }
   });
+
+  it('reads strings holding raw control characters (tab, NUL, 0x01) as if escaped, with a warning, instead of failing the file', async () => {
+    const rate = (value: number, information = 'none') =>
+      `{"provider_references":[1],"negotiated_prices":[${JSON.stringify(price(value, { additional_information: information })).replace('none', information)}]}`;
+    const text =
+      `{"provider_references":${JSON.stringify([{ provider_group_id: 1, provider_groups: [group([A])] }])},"in_network":[` +
+      `{"billing_code":"1","description":"Office\tvisit","negotiated_rates":[${rate(1)}]},` +
+      `{"billing_code":"2","description":"Raw\ttab","negotiated_rates":[${rate(2, 'see\u0000note\u0001')}]},` +
+      `{"billing_code":"3","negotiated_rates":[${rate(3)}]}]}`;
+    // The description of item 2 holds a real tab byte, its rate's additional_information a NUL and a 0x01.
+    const bytes = encode(text.replace('Raw\\ttab', 'Raw\ttab').replace('see\\u0000note\\u0001', 'see\u0000note\u0001'));
+    for (const useElementFilter of [true, false]) {
+      const outcome = await scanBytes(bytes, { npis: [A] }, { useElementFilter, chunkSize: 16 });
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.rows.map((row) => [row.billing_code, row.billing_code_description, row.additional_information ?? null, row.negotiated_rate])).toEqual([
+        ['1', 'Office\tvisit', 'none', 1],
+        ['2', 'Raw\ttab', 'see\u0000note\u0001', 2],
+        ['3', null, 'none', 3],
+      ]);
+      // Item 0's description holds a real tab too: the template literal turns its \t into one.
+      expect(outcome.warnings).toEqual([
+        `in_network[0].description (from byte ${text.indexOf('"Office')}) holds a raw tab character inside a string, which JSON does not allow; read as if it were escaped`,
+        `in_network[1].description (from byte ${text.indexOf('"Raw')}) holds a raw tab character inside a string, which JSON does not allow; read as if it were escaped`,
+        `in_network[1].negotiated_rates[0] (from byte ${text.indexOf('{"provider_references":[1],"negotiated_prices":[{"negotiated_type":"negotiated","negotiated_rate":2')}) holds a raw NUL character inside a string, which JSON does not allow; read as if it were escaped`,
+      ]);
+    }
+  });
 });
