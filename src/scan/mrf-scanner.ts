@@ -319,7 +319,8 @@ export class MrfScanner implements WalkerHandler {
       return 'skip';
     }
     if (ITEM_CODE_LISTS.has(this.itemField)) return kind === 'array' || kind === 'object' ? 'capture' : 'skip';
-    return HEADER_KEYS.has(this.itemField) && kind !== 'object' && kind !== 'array' ? 'capture' : 'skip';
+    // A list is captured too: some writers put the one code in a list (["99217"]).
+    return HEADER_KEYS.has(this.itemField) && kind !== 'object' ? 'capture' : 'skip';
   }
 
   private noteLayout(isInNetworkFirst: boolean): void {
@@ -335,7 +336,7 @@ export class MrfScanner implements WalkerHandler {
       if (codes.length > 0) this.header[this.itemField] = codes;
       return;
     }
-    const text = asText(value);
+    const text = asText(this.singleValueOf(value));
     switch (this.itemField) {
       case 'billing_code':
         this.header.billing_code = text === null ? null : text.trim();
@@ -356,6 +357,18 @@ export class MrfScanner implements WalkerHandler {
         this.header.negotiation_arrangement = text;
         break;
     }
+  }
+
+  /** A header field written as a list: its one value (with a warning), or its first of several. */
+  private singleValueOf(value: unknown): unknown {
+    if (!Array.isArray(value)) return value;
+    const values = value.filter((item) => asText(item) !== null);
+    if (values.length > 1) {
+      this.options.events.onWarning(`${this.itemField} holds ${values.length} values (${JSON.stringify(value).slice(0, 60)}); the first is used`);
+    } else if (values.length === 1) {
+      this.options.events.onWarning(`${this.itemField} is a list of one value; read as that value`);
+    }
+    return values[0] ?? null;
   }
 
   private readRate(bytes: Uint8Array, path: readonly PathSegment[], offset: number): void {

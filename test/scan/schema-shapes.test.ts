@@ -809,4 +809,29 @@ describe('schema shapes', () => {
       ]);
     }
   });
+
+  it('reads an item field written as a list (billing_code ["99217"]) as its value, and --code finds it', async () => {
+    const document = {
+      provider_references: [{ provider_group_id: 1, provider_groups: [group([A])] }],
+      in_network: [
+        {
+          billing_code: ['99217'],
+          billing_code_type: ['CPT'],
+          description: ['Observation care', 'discharge'],
+          negotiated_rates: [{ provider_references: [1], negotiated_prices: [price(40)] }],
+        },
+      ],
+    };
+    for (const codes of [[], ['CPT:99217']]) {
+      const outcome = await scanBytes(encode(document), { npis: [A], codes });
+      expect(outcome.rows.map((row) => [row.billing_code_type, row.billing_code, row.billing_code_description, row.negotiated_rate])).toEqual([
+        ['CPT', '99217', 'Observation care', 40],
+      ]);
+      expect(outcome.warnings).toEqual([
+        'billing_code is a list of one value; read as that value',
+        'billing_code_type is a list of one value; read as that value',
+        'description holds 2 values (["Observation care","discharge"]); the first is used',
+      ]);
+    }
+  });
 });
