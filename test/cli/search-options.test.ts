@@ -45,6 +45,20 @@ describe('locations no source could ever open', () => {
   });
 });
 
+describe('--code', () => {
+  it('takes a comma list as --npi does', async () => {
+    // The sample has one 99213 row and two 73721 rows for NPI 1234567893.
+    const run = (codes: string[]) =>
+      runCli(['search', '--npi', '1234567893', '--url', sample, ...codes.flatMap((code) => ['--code', code]), '-o', '-', '--format', 'ndjson', '--no-progress', '--no-lookup']);
+    const codesOf = (stdout: string) => [...stdout.matchAll(/"billing_code":"(\d+)"/g)].map((match) => match[1]).sort();
+    expect(codesOf((await run(['99213'])).stdout)).toEqual(['99213']);
+    const listed = await run(['73721, 99213']);
+    expect(listed.code).toBe(0);
+    expect(codesOf(listed.stdout)).toEqual(['73721', '73721', '99213']);
+    expect(codesOf((await run(['CPT:73721,', '99213'])).stdout)).toEqual(['73721', '73721', '99213']);
+  });
+});
+
 describe('the default output name', () => {
   it('never replaces the results of an earlier run, even one started in the same second', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'npi-rates-default-name-'));

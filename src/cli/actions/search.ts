@@ -94,7 +94,11 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
   if (npis.length === 0 && flags.tin.length === 0) {
     throw usageError('NPI_RATES_NO_TARGET', 'nothing to search for', 'give --npi, --tin or --provider-name');
   }
-  const codes = [...flags.code, ...(flags.codesFile ? await readLines(flags.codesFile) : [])];
+  // "--code 27447,99214" as --npi takes lists: a code holds no comma.
+  const codes = [...flags.code, ...(flags.codesFile ? await readLines(flags.codesFile) : [])]
+    .flatMap((code) => code.split(','))
+    .map((code) => code.trim())
+    .filter((code) => code !== '');
   const target = makeSearchTarget(npis, flags.tin, codes);
   const { outputPath, localOutput, isSpecialOutput, journalPath } = await chooseOutput(flags.output);
   const format = chooseFormat(flags.format, outputPath);

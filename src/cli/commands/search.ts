@@ -9,7 +9,7 @@ export const registerSearchCommand: CommandRegistration = (program, io, setExitC
     .description('stream in-network rate files and write every negotiated rate for the given NPIs or TINs')
     .option('--npi <npis>', 'NPI to search for (repeatable, or comma-separated)', collect, [])
     .option('--tin <ein>', 'also find rates by TIN/EIN, including TIN-only contracts (repeatable)', collect, [])
-    .option('--code <type:code>', 'keep only this billing code, e.g. CPT:99213 (repeatable)', collect, [])
+    .option('--code <type:code>', 'keep only these billing codes, e.g. CPT:99213 or 99213,99214 (repeatable)', collect, [])
     .option('--codes-file <file>', 'billing codes to keep, one TYPE:CODE per line')
     .option('--url <location>', 'an MRF: http(s)://, s3://, file:// or a path (repeatable)', collect, [])
     .option('--urls-file <file>', "a list of MRF locations, one per line or a JSON array; '-' reads stdin; s3:// works")
