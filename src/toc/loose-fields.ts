@@ -19,11 +19,13 @@ export function textOf(value: unknown): string | null {
 }
 
 /**
- * The elements of a value the schema says is an array. A lone object counts as a one-element
- * array (`wasObject` tells the caller so it can warn); null, absent or scalar values give [].
+ * The elements of a value the schema says is an array. A lone object, or a lone text (a bare
+ * URL), counts as a one-element array (`wasObject` / `wasText` tell the caller so it can warn);
+ * null, absent or other values give [].
  */
-export function listOf(value: unknown): { items: unknown[]; wasObject: boolean } {
-  if (Array.isArray(value)) return { items: value, wasObject: false };
-  if (isObject(value)) return { items: [value], wasObject: true };
-  return { items: [], wasObject: false };
+export function listOf(value: unknown): { items: unknown[]; wasObject: boolean; wasText: boolean } {
+  if (Array.isArray(value)) return { items: value, wasObject: false, wasText: false };
+  if (isObject(value)) return { items: [value], wasObject: true, wasText: false };
+  if (typeof value === 'string' && value.trim() !== '') return { items: [value], wasObject: false, wasText: true };
+  return { items: [], wasObject: false, wasText: false };
 }

@@ -2,6 +2,7 @@ import { JsonWalker, walkChunks } from '../scan/json-walker.js';
 import type { PathSegment, ValueKind, ValueMode, WalkerHandler } from '../scan/json-walker.js';
 import { formatPath } from '../scan/json-path.js';
 import { NpiRatesError } from '../shared/errors.js';
+import { schemaKey } from '../match/loose-fields.js';
 import { hasFilters } from './plan-filter.js';
 import { StructureBatch } from './structure-batch.js';
 import { TocCollector } from './toc-collector.js';
@@ -74,7 +75,7 @@ class TocWalkerHandler implements WalkerHandler {
         { hint: 'check that --toc-url points at the index (table-of-contents) file' },
       );
     }
-    const topKey = String(path[0]).toLowerCase();
+    const topKey = schemaKey(String(path[0]));
     if (depth === 1) {
       this.topLevelKeys.add(topKey);
       if (topKey === STRUCTURES_KEY) return this.selectStructures(kind);
@@ -83,7 +84,7 @@ class TocWalkerHandler implements WalkerHandler {
     if (topKey !== STRUCTURES_KEY) return 'skip';
     if (depth === this.structureDepth) return kind === 'object' ? 'descend' : 'capture';
     if (depth === this.structureDepth + 1) {
-      const key = String(path[depth - 1]).toLowerCase();
+      const key = schemaKey(String(path[depth - 1]));
       if (!MEMBER_KEYS.has(key) || (key === PLANS_KEY && !this.needsPlans)) return 'skip';
       return 'capture';
     }
@@ -106,7 +107,7 @@ class TocWalkerHandler implements WalkerHandler {
     } else if (path.length === this.structureDepth) {
       this.batch.addWhole(bytes, formatPath(path), offset);
     } else {
-      this.batch.addMember(String(path[path.length - 1]).toLowerCase(), bytes, offset);
+      this.batch.addMember(schemaKey(String(path[path.length - 1])), bytes, offset);
     }
   }
 
@@ -130,7 +131,7 @@ class TocWalkerHandler implements WalkerHandler {
   }
 
   private isInStructures(path: readonly PathSegment[]): boolean {
-    return String(path[0]).toLowerCase() === STRUCTURES_KEY;
+    return schemaKey(String(path[0])) === STRUCTURES_KEY;
   }
 
   /** Captured values are only bracket-checked by the walker, so JSON.parse is the real check. */

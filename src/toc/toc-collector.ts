@@ -78,6 +78,7 @@ export class TocCollector {
 
     const inNetworkFiles = listOf(fieldOf(structure, 'in_network_files'));
     if (inNetworkFiles.wasObject) this.warn('in_network_files is an object, treated as a one-element array');
+    if (inNetworkFiles.wasText) this.warn('in_network_files is a single location, treated as a one-element array');
     for (const entry of inNetworkFiles.items) this.addFile(this.inNetwork, entry, 'in_network_files', selectedPlans);
 
     // The schema has one allowed_amount_file per structure; an array of them is read as well, silently.

@@ -36,6 +36,21 @@ describe('readTocChunks', () => {
     }
   });
 
+  it('reads keys in camelCase (reportingStructure, InNetworkFiles) and a lone URL where the list of files belongs', async () => {
+    const index = {
+      reportingEntityName: 'Camel Health',
+      reportingStructure: [
+        { ReportingPlans: [{ planId: '11-1000009', planIdType: 'EIN', planName: 'P', planMarketType: 'group' }], InNetworkFiles: [{ Location: U1 }] },
+        { reporting_plans: [{ plan_id: '11-1000008', plan_id_type: 'ein', plan_name: 'Q', plan_market_type: 'group' }], in_network_files: U2 },
+      ],
+    };
+    const listing = await urlsOf(encoder.encode(JSON.stringify(index)));
+    expect(listing.files.map((file) => file.url)).toEqual([U1, U2]);
+    expect(listing.reportingEntityName).toBe('Camel Health');
+    expect(listing.warnings).toContain('in_network_files is a single location, treated as a one-element array');
+    expect((await urlsOf(encoder.encode(JSON.stringify(index)), { planId: '111000009' })).files.map((file) => file.url)).toEqual([U1]);
+  });
+
   it('gives the same listing for every split point of the CMS 2.x sample', async () => {
     const bytes = fixtureBytes('cms-v2.1-table-of-contents-sample.json');
     const expected = [
