@@ -17,6 +17,7 @@ import { isWantedCode, type SearchTarget } from '../match/search-target.js';
 import { formatPath } from './json-path.js';
 import { parseWithNonFiniteNumbers } from './non-finite-json.js';
 import { escapeControlCharacters } from './control-characters.js';
+import { fragmentText } from './fragment-text.js';
 import { quoteLongIntegers } from './long-integers.js';
 import type { PathSegment, ValueKind, ValueMode, WalkerHandler } from './json-walker.js';
 import { RatePrefilter, searchedDigitPatterns } from './rate-prefilter.js';
@@ -79,7 +80,6 @@ const HEADER_KEYS = new Set([
   'name',
   'negotiation_arrangement',
 ]);
-const textDecoder = new TextDecoder();
 
 /**
  * The MRF-specific layer over JsonWalker: it decides which parts of an in-network-rates file
@@ -474,6 +474,22 @@ export class MrfScanner implements WalkerHandler {
    * (see long-integers.ts); it costs a look at the whole text, so it is asked for where ids are.
    * `isRepeat`: the value was parsed before, and its warnings given then.
    */
+  private hasWarnedAboutEncoding = false;
+
+  /** The fragment's text; bytes that are not UTF-8 are read as Windows-1252, told once per file. */
+  private textOf(bytes: Uint8Array, path: readonly PathSegment[], offset: number, isRepeat: boolean): string {
+    const { text, notUtf8At } = fragmentText(bytes);
+    if (notUtf8At !== undefined && !isRepeat && !this.hasWarnedAboutEncoding) {
+      this.hasWarnedAboutEncoding = true;
+      const byte = bytes[notUtf8At].toString(16).toUpperCase().padStart(2, '0');
+      this.options.events.onWarning(
+        `the file is not valid UTF-8 (byte 0x${byte} at byte ${offset + notUtf8At} (decompressed), in ${formatPath(path)}); ` +
+          'such values are read as Windows-1252 (Latin-1), which files with these bytes usually are: check names and descriptions',
+      );
+    }
+    return text;
+  }
+
   /** `text` (valid JSON) again, with the values of a repeated key merged (see duplicate-keys.ts). */
   private parseMergingRepeatedKeys(text: string, path: readonly PathSegment[], offset: number, isRepeat: boolean): unknown {
     const { value, repeatedKeys } = parseMergingRepeatedKeys(text);
@@ -492,7 +508,7 @@ export class MrfScanner implements WalkerHandler {
     offset: number,
     { exactIntegers = false, isRepeat = false, repeatedKeys = 'never' }: { exactIntegers?: boolean; isRepeat?: boolean; repeatedKeys?: RepeatedKeyCheck } = {},
   ): unknown {
-    const text = textDecoder.decode(bytes);
+    const text = this.textOf(bytes, path, offset, isRepeat);
     const withLongIntegers = exactIntegers ? quoteLongIntegers(text) : undefined;
     try {
       const value: unknown = JSON.parse(withLongIntegers ?? text);

@@ -834,4 +834,18 @@ describe('schema shapes', () => {
       ]);
     }
   });
+
+  it('reads a file with Windows-1252 bytes (é as E9, – as 96) as Windows-1252, with one warning, instead of as U+FFFD', async () => {
+    const text =
+      `{"reporting_entity_name":"Test Payer \u00e9","provider_references":${JSON.stringify([{ provider_group_id: 1, provider_groups: [group([A])] }])},` +
+      `"in_network":[{"billing_code":"1","description":"Caf\u00e9 visit \u2013 new","negotiated_rates":[{"provider_references":[1],"negotiated_prices":[${JSON.stringify(price(5))}]}]}]}`;
+    // Written as Windows-1252: é is the one byte E9, the dash the one byte 96.
+    const bytes = Uint8Array.from(text, (character) => (character === '\u2013' ? 0x96 : character.charCodeAt(0)));
+    const outcome = await scanBytes(bytes, { npis: [A] });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.rows.map((row) => row.billing_code_description)).toEqual(['Caf\u00e9 visit \u2013 new']);
+    expect(outcome.warnings).toEqual([
+      `the file is not valid UTF-8 (byte 0xE9 at byte ${text.indexOf('\u00e9')} (decompressed), in reporting_entity_name); such values are read as Windows-1252 (Latin-1), which files with these bytes usually are: check names and descriptions`,
+    ]);
+  });
 });
