@@ -235,6 +235,7 @@ export class MrfScanner implements WalkerHandler {
       // Normally done during the pause after the last item; the rows must be out before the next.
       while (!this.emitFinishedRows());
       this.header = emptyItemHeader();
+      this.headerFieldsRead.clear();
       this.pendingRates = [];
       this.itemRows.clear();
     }
@@ -337,6 +338,11 @@ export class MrfScanner implements WalkerHandler {
       return;
     }
     const text = asText(this.singleValueOf(value));
+    // JSON allows a key twice; the last value is taken, as JSON.parse would, but not silently.
+    if (this.headerFieldsRead.has(this.itemField)) {
+      this.options.events.onWarning(`an in_network item has ${this.itemField} twice; the last value (${JSON.stringify(text)}) is used`);
+    }
+    this.headerFieldsRead.add(this.itemField);
     switch (this.itemField) {
       case 'billing_code':
         this.header.billing_code = text === null ? null : text.trim();
@@ -475,6 +481,8 @@ export class MrfScanner implements WalkerHandler {
    * `isRepeat`: the value was parsed before, and its warnings given then.
    */
   private hasWarnedAboutEncoding = false;
+  /** The item fields read so far in the current in_network item (a repeated key is told about). */
+  private readonly headerFieldsRead = new Set<string>();
 
   /** The fragment's text; bytes that are not UTF-8 are read as Windows-1252, told once per file. */
   private textOf(bytes: Uint8Array, path: readonly PathSegment[], offset: number, isRepeat: boolean): string {

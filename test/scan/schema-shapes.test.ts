@@ -848,4 +848,15 @@ describe('schema shapes', () => {
       `the file is not valid UTF-8 (byte 0xE9 at byte ${text.indexOf('\u00e9')} (decompressed), in reporting_entity_name); such values are read as Windows-1252 (Latin-1), which files with these bytes usually are: check names and descriptions`,
     ]);
   });
+
+  it('warns when an item repeats a field such as billing_code, and uses the last value as JSON.parse would', async () => {
+    const references = JSON.stringify([{ provider_group_id: 1, provider_groups: [group([A])] }]);
+    const text =
+      `{"provider_references":${references},"in_network":[{"billing_code":"99213","billing_code":"99214",` +
+      `"negotiated_rates":[{"provider_references":[1],"negotiated_prices":[${JSON.stringify(price(5))}]}]},` +
+      `{"billing_code":"99215","negotiated_rates":[{"provider_references":[1],"negotiated_prices":[${JSON.stringify(price(6))}]}]}]}`;
+    const outcome = await scanBytes(encode(text), { npis: [A] });
+    expect(outcome.rows.map((row) => `${row.billing_code} ${row.negotiated_rate}`)).toEqual(['99214 5', '99215 6']);
+    expect(outcome.warnings).toEqual(['an in_network item has billing_code twice; the last value ("99214") is used']);
+  });
 });
