@@ -48,7 +48,17 @@ export function sniffFormat(firstBytes: Uint8Array): ByteFormat {
   const index = firstSignificantByte(firstBytes);
   if (index < 0) return 'unknown';
   const byte = firstBytes[index];
+  // UTF-16 LE without a byte order mark: '{' then a zero byte. Not JSON a scanner of UTF-8 can read.
+  if (firstBytes.length > index + 1 && firstBytes[index + 1] === 0) return 'unknown';
   return byte === LEFT_CURLY_BRACKET || byte === LEFT_SQUARE_BRACKET ? 'json' : 'unknown';
+}
+
+/** UTF-16 text: a byte order mark, or ASCII characters each beside a zero byte ("{\0\"\0" or "\0{\0\""). */
+function isUtf16(bytes: Uint8Array): boolean {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return true;
+  if (bytes.length < 4) return false;
+  const isAscii = (byte: number) => byte >= 0x09 && byte < 0x80;
+  return (isAscii(bytes[0]) && bytes[1] === 0 && isAscii(bytes[2]) && bytes[3] === 0) || (bytes[0] === 0 && isAscii(bytes[1]) && bytes[2] === 0 && isAscii(bytes[3]));
 }
 
 /** The first bytes as a quoted string a person can read: ASCII as is, the rest as \xNN. */
@@ -96,8 +106,11 @@ function describeUnknownStart(bytes: Uint8Array): { what: string; hint: string }
       hint: 'extract it (tar -xf FILE) and search the .json file inside',
     };
   }
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    return { what: 'it is UTF-16 text (MRF files are UTF-8)', hint: 'convert it to UTF-8 first' };
+  if (isUtf16(bytes)) {
+    return {
+      what: 'it is UTF-16 text (MRF files are UTF-8)',
+      hint: `convert it to UTF-8 first (iconv -f UTF-16${bytes[0] === 0 || bytes[0] === 0xfe ? 'BE' : 'LE'} -t UTF-8 FILE > FILE.utf8.json)`,
+    };
   }
   if (index >= 0 && bytes[index] === LESS_THAN_SIGN && /<html|<!doctype html|<head|<body/.test(text)) {
     return {

@@ -102,6 +102,21 @@ describe('decodeLayers', () => {
     expect(error.message).toBe('rates.json.gz: ZIP archive has 2 .json members (members: a.json, b.json)');
   });
 
+  it('names UTF-16 text with or without a byte order mark, and says how to convert it', async () => {
+    const text = '{"in_network":[]}';
+    const cases: Array<[Buffer, string]> = [
+      [Buffer.from(text, 'utf16le'), 'LE'],
+      [Buffer.from(text, 'utf16le').swap16(), 'BE'],
+      [Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'LE'],
+    ];
+    for (const [bytes, order] of cases) {
+      const error = await decodeError(bytes);
+      expect(error.code).toBe('NPI_RATES_NOT_JSON');
+      expect(error.message).toContain('rates.json.gz: not JSON, gzip, zip or zlib: it is UTF-16 text (MRF files are UTF-8)');
+      expect(error.hint).toBe(`convert it to UTF-8 first (iconv -f UTF-16${order} -t UTF-8 FILE > FILE.utf8.json)`);
+    }
+  });
+
   it('says an HTML page is not the file, and shows its first bytes', async () => {
     const page = Buffer.from('<!DOCTYPE html>\n<html><head><title>Access Denied</title></head><body>Sorry</body></html>');
     const error = await decodeError(page);
