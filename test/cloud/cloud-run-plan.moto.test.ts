@@ -77,6 +77,18 @@ describe('cloud-run --dry-run against moto', () => {
     expect(filtered.stderr()).toContain('Plan for 2 URLs from the table of contents (1 of 2 plan structures):');
   });
 
+  it('refuses an -o it could not write, or a compressed name, before uploading or launching anything', async () => {
+    const { file } = await writeUrlsFile(URLS);
+    const base = ['node', 'npi-rates', 'cloud-run', '--s3-bucket', 'npi-runs', '--npi', '1234567893', '--urls-file', file];
+    const missing = captureIo();
+    expect(await main([...base, '-o', '/nonexistent-folder/x.json'], missing.io)).toBe(2);
+    expect(missing.stderr()).toContain('error: cannot write -o /nonexistent-folder/x.json: the folder /nonexistent-folder does not exist');
+    const compressed = captureIo();
+    expect(await main([...base, '-o', 'merged.csv.gz'], compressed.io)).toBe(2);
+    expect(compressed.stderr()).toContain('error: -o merged.csv.gz: npi-rates writes its output uncompressed');
+    expect(missing.stderr() + compressed.stderr()).not.toContain('uploaded');
+  });
+
   it('refuses --attach together with a URL list', async () => {
     const { file } = await writeUrlsFile(URLS);
     const capture = captureIo();

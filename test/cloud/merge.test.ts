@@ -209,6 +209,12 @@ describe('npi-rates merge', () => {
     expect(stderr()).toContain(`'${bad}' is not a search output document: 'search_params.searched_files' is missing or not a number`);
   });
 
+  it('refuses a compressed output name (exit 2), as search does', async () => {
+    const capture = captureIo();
+    expect(await main(['node', 'npi-rates', 'merge', 'a.json', '-o', 'merged.csv.gz'], capture.io)).toBe(2);
+    expect(capture.stderr()).toContain('error: -o merged.csv.gz: npi-rates writes its output uncompressed, so that name would not match what is in it');
+  });
+
   it('writes CSV when the output path ends in .csv, as search does', async () => {
     const dir = await makeTemporaryDir('merge-test-');
     const file = path.join(dir, 'one.json');

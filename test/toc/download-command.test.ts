@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -52,6 +52,24 @@ describe('npi-rates download', () => {
     expect(result.err).toMatch(/^error: .*404/);
     expect(existsSync(path.join(directory, 'gone.json'))).toBe(false);
     expect(readdirSync(directory)).toEqual([]);
+  });
+
+  it('refuses to save over the file it reads, or under a compressed name, before reading anything (exit 2)', async () => {
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'npi-rates-download-'));
+    const source = path.join(directory, 'rates.json.gz');
+    writeFileSync(source, gzipSync('{"in_network":[]}'));
+    const over = await run('download', source, '-o', source);
+    expect(over.code).toBe(2);
+    expect(over.err).toContain(`error: -o ${source}: npi-rates writes its output uncompressed`);
+    const plainSource = path.join(directory, 'rates.json');
+    writeFileSync(plainSource, '{"in_network":[]}');
+    const same = await run('download', plainSource, '-o', plainSource);
+    expect(same.code).toBe(2);
+    expect(same.err).toContain(`error: -o ${plainSource} is the file being downloaded: saving it would replace it`);
+    const compressed = await run('download', source, '-o', path.join(directory, 'copy.json.gz'));
+    expect(compressed.code).toBe(2);
+    expect(readFileSync(source).equals(gzipSync('{"in_network":[]}'))).toBe(true);
+    expect(readdirSync(directory).sort()).toEqual(['rates.json', 'rates.json.gz']);
   });
 
   it('derives a .json name from any URL', () => {

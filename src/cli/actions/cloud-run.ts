@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { usageError } from '../../shared/errors.js';
@@ -6,6 +8,7 @@ import { checkBucketName, resolveRegion } from '../../cloud/cli-options.js';
 import { taskSizeFromFlags } from '../../cloud/task-size.js';
 import { readUrlList } from '../../search/url-list.js';
 import { checkLocationForm } from '../../sources/open-source.js';
+import { refuseCompressedName } from '../../writers/output-format.js';
 import { defaultResultsFileName } from '../../merge/default-output-name.js';
 
 export interface CloudRunFlags {
@@ -41,6 +44,9 @@ export async function cloudRunCommand(flags: CloudRunFlags, command: Command, io
   const region = resolveRegion(flags.region);
   const output = flags.output ?? defaultResultsFileName();
   const say = (line: string) => io.err.write(`${line}\n`);
+  // Checked before any upload or launch: finding out at the merge would be after the tasks ran.
+  refuseCompressedName(output);
+  await refuseMissingFolder(output);
 
   if (flags.attach && (flags.urlsFile || flags.tocUrl || flags.npi.length > 0)) {
     throw usageError(
@@ -150,3 +156,12 @@ async function readRunUrls(flags: CloudRunFlags, stdin: NodeJS.ReadableStream, r
   throw usageError('NPI_RATES_NO_URLS', 'cloud-run needs --urls-file or --toc-url (or --attach RUN_ID)', 'e.g. --urls-file urls.txt');
 }
 
+/** A local -o whose folder does not exist could only fail once the run is over. */
+async function refuseMissingFolder(output: string): Promise<void> {
+  if (output === '-' || /^[a-z][a-z0-9+.-]*:\/\//i.test(output)) return;
+  const folder = dirname(resolve(output));
+  const isFolder = await stat(folder).then((stats) => stats.isDirectory(), () => false);
+  if (!isFolder) {
+    throw usageError('NPI_RATES_OUTPUT_UNWRITABLE', `cannot write -o ${output}: the folder ${folder} does not exist`, 'create the folder first, or choose another -o');
+  }
+}

@@ -11,6 +11,8 @@ import { openByteStream } from '../../sources/open-source.js';
 import { formatUtcSeconds, signedUrlExpiry } from '../../sources/signed-url.js';
 import { formatByteCount, MAX_CONNECTIONS } from '../../sources/source-options.js';
 import { openOutputFile } from '../../writers/atomic-file.js';
+import { refuseCompressedName } from '../../writers/output-format.js';
+import { fileURLToPath } from 'node:url';
 
 export interface DownloadFlags {
   output: string;
@@ -42,6 +44,15 @@ async function resolveTarget(output: string, location: string): Promise<string> 
   return output;
 }
 
+/** Saving over the file being read would destroy it. */
+function refuseSourceAsTarget(location: string, target: string): void {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !location.startsWith('file://')) return;
+  const source = location.startsWith('file://') ? fileURLToPath(location) : location;
+  if (path.resolve(source) === path.resolve(target)) {
+    throw usageError('NPI_RATES_BAD_OPTION', `-o ${target} is the file being downloaded: saving it would replace it`, 'choose another -o');
+  }
+}
+
 function parseConnections(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const count = Number(value);
@@ -71,12 +82,17 @@ export async function download(location: string, flags: DownloadFlags, io: CliIo
     io.err.write(`warning: this signed URL expired at ${formatUtcSeconds(expiry)}; the server will probably refuse it\n`);
   }
   const sourceName = redactUrl(location);
+  const toStdout = flags.output === '-';
+  const target = toStdout ? '-' : await resolveTarget(flags.output, location);
+  if (!toStdout) {
+    // The download is saved decompressed, so a compressed name would not match what is in it.
+    refuseCompressedName(target);
+    refuseSourceAsTarget(location, target);
+  }
   const controller = new AbortController();
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
   const progress = createByteProgress(io, `downloading ${sourceName}`);
-  const toStdout = flags.output === '-';
-  const target = toStdout ? '-' : await resolveTarget(flags.output, location);
   const tempPath = `${target}.partial-${process.pid}`;
   // Opened before the download starts, so an output that cannot be written costs no request.
   const file = toStdout ? undefined : await openOutputFile(tempPath, target);

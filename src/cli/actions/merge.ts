@@ -4,6 +4,7 @@ import { defaultResultsFileName } from '../../merge/default-output-name.js';
 import { mergeResultFiles } from '../../merge/merge-result-files.js';
 import { summarizeSearchOutput } from '../../merge/summarize.js';
 import { writeSearchOutput } from '../../merge/write-search-output.js';
+import { refuseCompressedName } from '../../writers/output-format.js';
 
 export interface MergeFlags {
   output?: string;
@@ -12,8 +13,9 @@ export interface MergeFlags {
 
 /** Merges partial search outputs into one; returns the exit code. */
 export async function mergeCommand(locations: string[], flags: MergeFlags, io: CliIo): Promise<number> {
-  const { document, sourceNames } = await mergeResultFiles(locations, flags.region);
   const output = flags.output ?? defaultResultsFileName();
+  refuseCompressedName(output);
+  const { document, sourceNames } = await mergeResultFiles(locations, flags.region);
   await writeSearchOutput(document, output, io.out, flags.region);
   const where = output === '-' ? 'standard output' : output;
   io.err.write(`merged ${sourceNames.length} result files: ${summarizeSearchOutput(document)} -> ${where}\n`);

@@ -15,7 +15,7 @@ import { readUrlList } from '../../search/url-list.js';
 import type { SearchMessage } from '../../search/rate-row.js';
 import { checkLocationForm, signedUrlExpiry } from '../../sources/open-source.js';
 import { MAX_CONNECTIONS } from '../../sources/source-options.js';
-import { formatFromPath, parseOutputFormat, type OutputFormat } from '../../writers/output-format.js';
+import { formatFromPath, parseOutputFormat, refuseCompressedName, type OutputFormat } from '../../writers/output-format.js';
 import { EXIT_FILES_FAILED, EXIT_INTERRUPTED, EXIT_OK, NpiRatesError, usageError } from '../../shared/errors.js';
 import { redactUrl, setKeepUrlQuery } from '../../shared/redact-url.js';
 
@@ -403,19 +403,8 @@ function refuseOutputAmongInputs(localOutput: string, locations: readonly string
   }
 }
 
-/** Compressed names the output would not live up to: the output is written as plain text. */
-const COMPRESSED_EXTENSIONS = /\.(gz|gzip|tgz|zip|bz2|tbz2?|xz|txz|zst|7z|rar|lz4|lzma|z)$/i;
-
 function chooseFormat(flag: string | undefined, outputPath: string): OutputFormat {
-  const name = outputPath.replace(/[?#].*$/, '');
-  if (COMPRESSED_EXTENSIONS.test(name)) {
-    const plain = name.replace(COMPRESSED_EXTENSIONS, '');
-    throw usageError(
-      'NPI_RATES_BAD_OPTION',
-      `-o ${outputPath}: npi-rates writes its output uncompressed, so that name would not match what is in it`,
-      outputPath.startsWith('s3://') ? `write -o ${plain}` : `write -o ${plain}, then compress it (gzip ${plain})`,
-    );
-  }
+  refuseCompressedName(outputPath);
   if (flag === undefined) return formatFromPath(outputPath);
   const format = parseOutputFormat(flag);
   if (!format) throw usageError('NPI_RATES_BAD_OPTION', `--format "${flag}" is not json, ndjson or csv`);
