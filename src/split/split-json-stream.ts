@@ -1,4 +1,4 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { makeDirectory } from '../shared/make-directory.js';
 import path from 'node:path';
 import { JsonWalker, walkChunks } from '../scan/json-walker.js';
@@ -26,6 +26,8 @@ export interface SplitSummary {
   arrays: SplitArraySummary[];
   /** Decompressed bytes read. */
   bytesRead: number;
+  /** Chunk files of an earlier split of the same folder, removed first (they would mix with these). */
+  removedEarlierFiles: number;
 }
 
 /** `in_network` stays; anything unsafe in a file name becomes `_`. */
@@ -138,8 +140,10 @@ export async function splitJsonStream(
     );
   });
   const headerFile = path.join(outDirectory, HEADER_FILE_NAME);
-  // A header left by an earlier split of the same folder must not vouch for this run's files.
+  // A header left by an earlier split of the same folder must not vouch for this run's files,
+  // and its chunk files (in_network.011.ndjson of a split into smaller chunks) would mix with them.
   await rm(headerFile, { force: true });
+  const removedEarlierFiles = await removeEarlierChunks(outDirectory);
   const handler = new SplitHandler(outDirectory, options.chunkBytes ?? DEFAULT_CHUNK_BYTES, sourceName);
   const walker = new JsonWalker(handler, sourceName);
 
@@ -159,5 +163,13 @@ export async function splitJsonStream(
     headerFile,
     arrays: [...handler.arrays.values()].map((entry) => entry.summary),
     bytesRead: walker.offset,
+    removedEarlierFiles,
   };
+}
+
+/** Removes the chunk files (`NAME.000.ndjson`) an earlier split left in the folder; returns how many. */
+async function removeEarlierChunks(outDirectory: string): Promise<number> {
+  const names = (await readdir(outDirectory)).filter((name) => /^.+\.\d{3,}\.ndjson$/.test(name));
+  await Promise.all(names.map((name) => rm(path.join(outDirectory, name), { force: true })));
+  return names.length;
 }

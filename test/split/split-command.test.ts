@@ -30,6 +30,14 @@ describe('npi-rates split', () => {
       'in_network: 4 elements -> in_network.000.ndjson ... in_network.003.ndjson\n' +
         '1 top-level values -> header.json; read 118 bytes (decompressed)\n',
     );
+
+    // Split again into bigger chunks: the four files of the first split must not stay beside the one.
+    writeFileSync(path.join(output, 'notes.txt'), 'mine');
+    const again = await run('split', input, '-o', output);
+    expect(again.code).toBe(0);
+    expect(readdirSync(output).sort()).toEqual(['header.json', 'in_network.000.ndjson', 'notes.txt']);
+    expect(readFileSync(path.join(output, 'in_network.000.ndjson'), 'utf8').trim().split('\n')).toHaveLength(4);
+    expect(again.err).toContain(`note: removed 4 chunk file(s) an earlier split left in ${output}\n`);
   });
 
   it('refuses a chunk size that is not a positive number', async () => {

@@ -42,6 +42,9 @@ export async function splitCommand(location: string, flags: SplitFlags, io: CliI
   } finally {
     progress.done();
   }
+  if (summary.removedEarlierFiles > 0) {
+    io.err.write(`note: removed ${summary.removedEarlierFiles} chunk file(s) an earlier split left in ${flags.output}\n`);
+  }
   for (const array of summary.arrays) {
     const names = array.files.map((file) => path.basename(file));
     const where = names.length === 0 ? 'no file' : names.length === 1 ? names[0] : `${names[0]} ... ${names[names.length - 1]}`;
