@@ -176,8 +176,9 @@ export class TocCollector {
       return new URL(location, base.url).toString();
     }
     if (base !== undefined) {
+      if (isAbsolute(location)) return location;
       this.warn('relative file locations resolved against the folder of the table of contents');
-      return isAbsolute(location) ? location : resolvePath(base.folder, location);
+      return resolvePath(base.folder, location);
     }
     this.skip(field, `location without a scheme skipped: '${redactUrl(location)}'`);
     return null;

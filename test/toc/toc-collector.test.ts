@@ -138,6 +138,9 @@ describe('TocCollector with loosely typed input', () => {
     expect(local.warnings).toEqual(['relative file locations resolved against the folder of the table of contents']);
     expect(collect([structure], {}, 'file:///data/toc/index.json').files.map((file) => file.url)).toEqual(['/data/toc/rates/a.json.gz']);
     expect(local.skippedFiles).toEqual([]);
+    const absolute = collect([{ reporting_plans: [], in_network_files: [{ location: '/srv/mrf/b.json.gz' }] }], {}, '/data/index.json');
+    expect(absolute.files.map((file) => file.url)).toEqual(['/srv/mrf/b.json.gz']);
+    expect(absolute.warnings).toEqual([]);
   });
 
   it('lets only a local index list file:// locations, and tells which in-network entries it could not list', () => {
