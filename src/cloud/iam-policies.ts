@@ -20,16 +20,19 @@ export const ECS_TASKS_TRUST_POLICY: PolicyDocument = {
  * What a worker container may do: list, read and write objects in the run bucket only. It reads its
  * URL chunk and writes its result (multipart, hence AbortMultipartUpload) and nothing else.
  */
-export function taskRoleS3Policy(bucket: string, partition = 'aws'): PolicyDocument {
+export function taskRoleS3Policy(buckets: string | readonly string[], partition = 'aws'): PolicyDocument {
+  // One bucket per region that uses the role (cloud-setup in two regions may use two buckets).
+  const names = typeof buckets === 'string' ? [buckets] : [...new Set(buckets)].sort();
+  const one = <T>(list: T[]): T | T[] => (list.length === 1 ? list[0] : list);
   return {
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'ListRunBucket', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: `arn:${partition}:s3:::${bucket}` },
+      { Sid: 'ListRunBucket', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: one(names.map((name) => `arn:${partition}:s3:::${name}`)) },
       {
         Sid: 'ReadChunksWriteResults',
         Effect: 'Allow',
         Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-        Resource: `arn:${partition}:s3:::${bucket}/*`,
+        Resource: one(names.map((name) => `arn:${partition}:s3:::${name}/*`)),
       },
     ],
   };

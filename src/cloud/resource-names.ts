@@ -22,6 +22,12 @@ export const LOG_STREAM_PREFIX = 'worker';
 /** Tag put on everything cloud-setup creates; teardown only deletes a bucket that carries it. */
 export const MANAGED_TAG_KEY = 'npi-rates:managed-by';
 export const MANAGED_TAG_VALUE = 'cloud-setup';
+/**
+ * IAM roles are global while everything else is per region: each region cloud-setup ran in tags
+ * the roles `npi-rates:used-in:<region>` = its bucket, so teardown of one region keeps roles
+ * another still uses, and the task role grants every bucket in use.
+ */
+export const USED_IN_TAG_PREFIX = 'npi-rates:used-in:';
 
 /** Fargate task size created by default: 4 vCPU, 8 GB memory, 100 GB ephemeral disk. */
 export const DEFAULT_TASK_CPU_UNITS = 4096;

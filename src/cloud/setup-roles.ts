@@ -10,6 +10,7 @@ import { awsCall, awsLookup } from './aws-call.js';
 import { arnPartition, type CloudClients } from './aws-clients.js';
 import { ECS_TASKS_TRUST_POLICY, samePolicy, taskRoleS3Policy } from './iam-policies.js';
 import type { SetupReport } from './resource-report.js';
+import { markRoleUsed } from './role-usage.js';
 import {
   EXECUTION_ROLE_MANAGED_POLICY_ARN,
   EXECUTION_ROLE_NAME,
@@ -46,12 +47,13 @@ async function ensureEcsTaskRole(clients: CloudClients, roleName: string, descri
 }
 
 /** The role ECS itself uses to pull the image from ECR and send the container's output to CloudWatch. */
-export async function ensureExecutionRole(clients: CloudClients): Promise<RoleSetup> {
+export async function ensureExecutionRole(clients: CloudClients, bucket: string): Promise<RoleSetup> {
   const { roleArn, created } = await ensureEcsTaskRole(
     clients,
     EXECUTION_ROLE_NAME,
     'npi-rates: lets ECS pull the worker image and write its logs',
   );
+  await markRoleUsed(clients, EXECUTION_ROLE_NAME, bucket);
   const attached = await awsCall({ action: 'iam:ListAttachedRolePolicies', resource: `IAM role ${EXECUTION_ROLE_NAME}` }, () =>
     clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: EXECUTION_ROLE_NAME })),
   );
@@ -73,7 +75,10 @@ export async function ensureTaskRole(clients: CloudClients, bucket: string): Pro
     TASK_ROLE_NAME,
     `npi-rates: lets worker tasks read URL chunks from and write results to s3://${bucket}`,
   );
-  const wanted = taskRoleS3Policy(bucket, arnPartition(clients.region));
+  // The role is global: regions set up before keep their buckets (see USED_IN_TAG_PREFIX).
+  const usage = await markRoleUsed(clients, TASK_ROLE_NAME, bucket);
+  const buckets = [...new Set(usage.values())].sort();
+  const wanted = taskRoleS3Policy(buckets, arnPartition(clients.region));
   const current = await awsLookup(
     { action: 'iam:GetRolePolicy', resource: `IAM role ${TASK_ROLE_NAME}` },
     () => clients.iam.send(new GetRolePolicyCommand({ RoleName: TASK_ROLE_NAME, PolicyName: TASK_ROLE_S3_POLICY_NAME })),
@@ -92,6 +97,6 @@ export async function ensureTaskRole(clients: CloudClients, bucket: string): Pro
     );
   }
   const outcome = created ? 'created' : upToDate ? 'found' : 'updated';
-  const detail = outcome === 'found' ? undefined : `S3 access limited to ${bucket}`;
+  const detail = outcome === 'found' ? undefined : `S3 access limited to ${buckets.join(', ')}`;
   return { report: { kind: 'IAM task role', name: TASK_ROLE_NAME, outcome, detail }, roleArn };
 }

@@ -42,7 +42,7 @@ export async function runCloudSetup(options: CloudSetupOptions, clients?: CloudC
   const repository = await ensureEcrRepository(aws);
   record(repository.report);
   record(await ensureLogGroup(aws));
-  const executionRole = await ensureExecutionRole(aws);
+  const executionRole = await ensureExecutionRole(aws, options.bucket);
   record(executionRole.report);
   const taskRole = await ensureTaskRole(aws, options.bucket);
   record(taskRole.report);

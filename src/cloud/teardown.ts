@@ -36,6 +36,7 @@ import {
   TASK_ROLE_NAME,
 } from './resource-names.js';
 import { deleteS3Prefix } from './s3-results.js';
+import { releaseRole } from './role-usage.js';
 
 export interface CloudTeardownOptions extends CloudClientOptions {
   bucket: string;
@@ -136,7 +137,11 @@ async function removeCluster(clients: CloudClients): Promise<TeardownReport> {
   return { kind: 'ECS cluster', name: CLUSTER_NAME, outcome: 'removed' };
 }
 
-/** IAM refuses to delete a role that still has policies, so those go first. */
+/**
+ * IAM roles are global: one that cloud-setup in another region still uses is kept (its task-role
+ * S3 access shrinks to the buckets still in use). IAM refuses to delete a role that still has
+ * policies, so those go first.
+ */
 async function removeRole(clients: CloudClients, roleName: string, kind: string): Promise<TeardownReport> {
   const resource = `IAM role ${roleName}`;
   const found = await awsLookup(
@@ -145,6 +150,10 @@ async function removeRole(clients: CloudClients, roleName: string, kind: string)
     ['NoSuchEntity', 'NoSuchEntityException'],
   );
   if (!found) return { kind, name: roleName, outcome: 'not found' };
+  const stillUsed = await releaseRole(clients, roleName);
+  if (stillUsed.size > 0) {
+    return { kind, name: roleName, outcome: 'kept', detail: `still used by cloud-setup in ${[...stillUsed.keys()].sort().join(', ')}` };
+  }
 
   const attached = await awsCall({ action: 'iam:ListAttachedRolePolicies', resource }, () =>
     clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })),

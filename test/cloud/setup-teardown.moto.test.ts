@@ -168,6 +168,31 @@ describe('cloud-teardown against moto', () => {
     expect(second.stderr.match(/^not found/gm)).toHaveLength(7);
   });
 
+  it('keeps the global IAM roles for a region still set up, granting the buckets of every region, until the last teardown', async () => {
+    await runCloudSetup({ bucket: 'runs-east', region: 'us-east-1' });
+    await runCloudSetup({ bucket: 'runs-west', region: 'eu-west-1' });
+    const aws = createCloudClients({ region: 'us-east-1' });
+    const grantedBuckets = async () => {
+      const policy = await aws.iam.send(new GetRolePolicyCommand({ RoleName: 'npi-rates-task-role', PolicyName: 'npi-rates-s3-access' }));
+      const document = JSON.parse(decodeURIComponent(policy.PolicyDocument ?? '')) as { Statement: Array<{ Resource: string | string[] }> };
+      return document.Statement[0].Resource;
+    };
+    expect(await grantedBuckets()).toEqual(['arn:aws:s3:::runs-east', 'arn:aws:s3:::runs-west']);
+
+    const west = await cli('cloud-teardown', '--s3-bucket', 'runs-west', '--region', 'eu-west-1');
+    expect(west.exitCode).toBe(0);
+    expect(west.stderr).toMatch(/^kept\s+IAM task role\s+npi-rates-task-role \(still used by cloud-setup in us-east-1\)$/m);
+    expect(west.stderr).toMatch(/^kept\s+IAM execution role\s+npi-rates-execution-role \(still used by cloud-setup in us-east-1\)$/m);
+    // The east region's tasks can still take their roles, and reach only their own bucket now.
+    expect((await aws.iam.send(new GetRoleCommand({ RoleName: 'npi-rates-execution-role' }))).Role?.RoleName).toBe('npi-rates-execution-role');
+    expect(await grantedBuckets()).toBe('arn:aws:s3:::runs-east');
+
+    const east = await cli('cloud-teardown', '--s3-bucket', 'runs-east', '--region', 'us-east-1');
+    expect(east.exitCode).toBe(0);
+    await expect(aws.iam.send(new GetRoleCommand({ RoleName: 'npi-rates-task-role' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+    await expect(aws.iam.send(new GetRoleCommand({ RoleName: 'npi-rates-execution-role' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+  });
+
   it('keeps a bucket that cloud-setup did not create, with its objects', async () => {
     const aws = createCloudClients({ region: 'us-east-1' });
     await aws.s3.send(new CreateBucketCommand({ Bucket: 'users-own-bucket' }));
