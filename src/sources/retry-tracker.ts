@@ -84,7 +84,7 @@ export class RetryTracker {
         `${this.label}: download failed ${where}: ${what}; ${decision.reason}`,
         {
           cause,
-          hint: 'run the search again later, or raise --retries / --stall-timeout for a slow or flaky server',
+          hint: 'run the command again later; for a slow or flaky server, search takes --retries and --stall-timeout',
           details: {
             position,
             status: error instanceof RetryableStatusError ? error.status : undefined,

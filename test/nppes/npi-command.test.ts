@@ -50,9 +50,12 @@ describe('npi-rates npi', () => {
     expect(result.err).toMatch(new RegExp(`^error: the NPI Registry at ${gone.url} could not be reached: .*ECONNREFUSED`));
   });
 
-  it('refuses something that is not ten digits with exit code 2', async () => {
+  it('refuses something that is not ten digits, or all zeros, with exit code 2', async () => {
     const result = await run('npi', '12345', '--nppes-url', registry.url);
     expect(result.code).toBe(2);
-    expect(result.err).toBe("error: '12345' is not an NPI: an NPI is exactly 10 digits (to find a provider by name use search --provider-name)\n");
+    expect(result.err).toBe("error: '12345' is not an NPI: an NPI is exactly 10 digits, never all zeros (to find a provider by name use search --provider-name)\n");
+    const zeros = await run('npi', '0000000000', '--nppes-url', registry.url);
+    expect(zeros.code).toBe(2);
+    expect(zeros.err).toContain("error: '0000000000' is not an NPI");
   });
 });

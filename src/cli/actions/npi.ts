@@ -12,8 +12,8 @@ export interface NpiFlags {
 function parseNpiArguments(values: string[], warn: (message: string) => void): number[] {
   const npis: number[] = [];
   for (const text of values.flatMap((value) => value.split(',')).map((part) => part.trim()).filter(Boolean)) {
-    if (!/^\d{10}$/.test(text)) {
-      throw usageError('NPI_RATES_BAD_NPI', `'${text}' is not an NPI: an NPI is exactly 10 digits`, 'to find a provider by name use search --provider-name');
+    if (!/^\d{10}$/.test(text) || /^0+$/.test(text)) {
+      throw usageError('NPI_RATES_BAD_NPI', `'${text}' is not an NPI: an NPI is exactly 10 digits, never all zeros`, 'to find a provider by name use search --provider-name');
     }
     if (!hasValidNpiCheckDigit(text)) warn(`NPI ${text} fails its check digit; asking the registry anyway`);
     if (!npis.includes(Number(text))) npis.push(Number(text));
