@@ -1,9 +1,10 @@
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { describeError, EXIT_FILES_FAILED, EXIT_OK } from '../shared/errors.js';
+import { describeError, EXIT_CLOUD, EXIT_FILES_FAILED, EXIT_OK } from '../shared/errors.js';
 import { writeSearchOutput } from '../merge/write-search-output.js';
 import { summarizeSearchOutput } from '../merge/summarize.js';
 import { createCloudClients, type CloudClients } from './aws-clients.js';
 import { findDefaultSubnets } from './default-subnets.js';
+import { checkS3OutputReachable } from './s3-results.js';
 import { estimateFargateCost, FARGATE_PRICES_AS_OF, formatUsd } from './fargate-prices.js';
 import { FargateOrchestrator } from './orchestrator.js';
 import { TASK_DEFINITION_FAMILY } from './resource-names.js';
@@ -65,10 +66,12 @@ export { DEFAULT_ESTIMATE_MINUTES, DEFAULT_MAX_ATTEMPTS, DEFAULT_URLS_PER_TASK, 
  */
 export async function runCloudJob(request: CloudRunRequest, io: CloudRunIo): Promise<CloudRunResult> {
   const clients = request.clients ?? createCloudClients({ region: request.region, ecsEndpoint: request.ecsEndpoint });
+  // A dry run notes what a real run would stumble on, and exits 3 when anything did (it plans anyway).
+  const dryRunProblems: string[] = [];
   const state = request.attachRunId
     ? await attachToRun(request, io, clients)
-    : await planNewRun(request, io, clients);
-  if (!state) return { exitCode: EXIT_OK };
+    : await planNewRun(request, io, clients, dryRunProblems);
+  if (!state) return { exitCode: dryRunProblems.length > 0 ? EXIT_CLOUD : EXIT_OK };
 
   const orchestrator = new FargateOrchestrator({
     region: state.region,
@@ -126,9 +129,9 @@ export async function runCloudJob(request: CloudRunRequest, io: CloudRunIo): Pro
   return { runId: state.runId, exitCode, state };
 }
 
-async function planNewRun(request: CloudRunRequest, io: CloudRunIo, clients: CloudClients): Promise<RunState | undefined> {
+async function planNewRun(request: CloudRunRequest, io: CloudRunIo, clients: CloudClients, problems: string[]): Promise<RunState | undefined> {
   const urls = request.urls ?? [];
-  const subnets = request.subnets?.length ? request.subnets : await defaultSubnetsOrNote(clients, io, request.dryRun ?? false);
+  const subnets = request.subnets?.length ? request.subnets : await defaultSubnetsOrNote(clients, io, request.dryRun ?? false, problems);
   const state = planRun({
     bucket: request.bucket,
     region: request.region,
@@ -146,9 +149,15 @@ async function planNewRun(request: CloudRunRequest, io: CloudRunIo, clients: Clo
     memoryMiB: request.memoryMiB,
   });
   const size = await taskSizeForPlan(request, clients);
+  if (request.dryRun) {
+    if (size.isDefault) problems.push(`the task definition ${TASK_DEFINITION_FAMILY} could not be read in ${clients.region} (run cloud-setup there first)`);
+    const bucketProblem = await checkRunBucket(request.bucket, clients.region);
+    if (bucketProblem !== undefined) problems.push(bucketProblem);
+  }
   for (const line of describePlan(state, size, request)) io.say(line);
   if (request.dryRun) {
     io.say('Dry run: nothing was uploaded or launched.');
+    if (problems.length > 0) io.say(`A real run would fail: ${problems.join('; ')}.`);
     return undefined;
   }
   await uploadRunInputs(state);
@@ -167,7 +176,7 @@ async function attachToRun(request: CloudRunRequest, io: CloudRunIo, clients: Cl
   return state;
 }
 
-async function defaultSubnetsOrNote(clients: CloudClients, io: CloudRunIo, dryRun: boolean): Promise<string[]> {
+async function defaultSubnetsOrNote(clients: CloudClients, io: CloudRunIo, dryRun: boolean, problems: string[]): Promise<string[]> {
   try {
     const found = await findDefaultSubnets(clients);
     io.say(`No --subnets given: using the default subnets of the default VPC ${found.vpcId}: ${found.subnetIds.join(', ')}`);
@@ -175,12 +184,23 @@ async function defaultSubnetsOrNote(clients: CloudClients, io: CloudRunIo, dryRu
   } catch (error) {
     if (!dryRun) throw error;
     io.say(`Subnets: the default VPC's (could not look them up: ${describeError(error)})`);
+    problems.push(`no subnets (${describeError(error)})`);
     return [];
   }
 }
 
+/** Why the run bucket cannot be used, or undefined (a dry run checks it; a real run would fail uploading). */
+async function checkRunBucket(bucket: string, region: string): Promise<string | undefined> {
+  try {
+    await checkS3OutputReachable(`s3://${bucket}/`, region);
+    return undefined;
+  } catch (error) {
+    return describeError(error);
+  }
+}
+
 /** The size tasks will have: the --cpu/--memory overrides, else the registered task definition. */
-async function taskSizeForPlan(request: CloudRunRequest, clients: CloudClients): Promise<{ size: TaskSize; source: string }> {
+async function taskSizeForPlan(request: CloudRunRequest, clients: CloudClients): Promise<{ size: TaskSize; source: string; isDefault: boolean }> {
   let registered: TaskSize | undefined;
   let source = `task definition ${TASK_DEFINITION_FAMILY}`;
   try {
@@ -200,7 +220,7 @@ async function taskSizeForPlan(request: CloudRunRequest, clients: CloudClients):
   const base = registered ?? DEFAULT_TASK_SIZE;
   const size = { ...base, cpuUnits: request.cpuUnits ?? base.cpuUnits, memoryMiB: request.memoryMiB ?? base.memoryMiB };
   if (request.cpuUnits !== undefined || request.memoryMiB !== undefined) source = `${source}, with --cpu/--memory overrides`;
-  return { size, source };
+  return { size, source, isDefault: registered === undefined };
 }
 
 function describePlan(state: RunState, { size, source }: { size: TaskSize; source: string }, request: CloudRunRequest): string[] {

@@ -66,7 +66,19 @@ describe('cloud-run --dry-run against moto', () => {
     expect(stderr).not.toContain('default VPC');
   });
 
+  it('exits 3 when a real run would fail: no cloud-setup in the region, no such bucket', async () => {
+    const { file } = await writeUrlsFile(URLS);
+    const capture = captureIo();
+    const args = ['node', 'npi-rates', 'cloud-run', '--s3-bucket', 'no-such-runs', '--npi', '1234567893', '--urls-file', file, '--subnets', 'subnet-a', '--dry-run'];
+    expect(await main(args, capture.io)).toBe(3);
+    expect(capture.stderr()).toContain('Dry run: nothing was uploaded or launched.');
+    expect(capture.stderr()).toContain(
+      'A real run would fail: the task definition npi-rates-worker could not be read in us-east-1 (run cloud-setup there first); the bucket of the output s3://no-such-runs/ does not exist',
+    );
+  });
+
   it('takes the URLs from a table of contents, filtered by plan market', async () => {
+    await runCloudSetup({ bucket: 'npi-runs', region: 'us-east-1' });
     const toc = path.join(REPO_ROOT, 'test', 'fixtures', 'cloud', 'toc.json');
     const capture = captureIo();
     const base = ['node', 'npi-rates', 'cloud-run', '--s3-bucket', 'npi-runs', '--npi', '1234567893', '--subnets', 'subnet-a', '--toc-url', toc, '--dry-run'];
