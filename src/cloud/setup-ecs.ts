@@ -19,7 +19,7 @@ import {
   MANAGED_TAG_VALUE,
   TASK_DEFINITION_FAMILY,
 } from './resource-names.js';
-import { describeTaskSize, type TaskSize } from './task-size.js';
+import { DEFAULT_TASK_SIZE, describeTaskSize, type TaskSize } from './task-size.js';
 
 const CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
 
@@ -122,6 +122,28 @@ export function taskDefinitionDifferences(current: TaskDefinition, wanted: Regis
 }
 
 /** Registers a new revision only when a setting changed, so re-running setup is a no-op. */
+/**
+ * The image and size of the worker task definition registered now, if any: a later cloud-setup
+ * without --image, --cpu, --memory or --storage keeps them rather than going back to the defaults.
+ */
+export async function registeredWorkerSettings(clients: CloudClients): Promise<{ image?: string; size: TaskSize } | undefined> {
+  const described = await awsLookup(
+    { action: 'ecs:DescribeTaskDefinition', resource: `task definition ${TASK_DEFINITION_FAMILY}` },
+    () => clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: TASK_DEFINITION_FAMILY })),
+    ['ClientException'],
+  );
+  const definition = described?.taskDefinition;
+  if (definition?.status !== 'ACTIVE' || !definition.cpu || !definition.memory) return undefined;
+  return {
+    image: definition.containerDefinitions?.[0]?.image,
+    size: {
+      cpuUnits: Number(definition.cpu),
+      memoryMiB: Number(definition.memory),
+      ephemeralStorageGiB: definition.ephemeralStorage?.sizeInGiB ?? DEFAULT_TASK_SIZE.ephemeralStorageGiB,
+    },
+  };
+}
+
 export async function ensureTaskDefinition(clients: CloudClients, settings: WorkerTaskSettings): Promise<SetupReport> {
   const resource = `task definition ${TASK_DEFINITION_FAMILY}`;
   const wanted = workerTaskDefinition(settings);

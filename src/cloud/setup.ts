@@ -3,7 +3,7 @@ import { awsLookup } from './aws-call.js';
 import { createCloudClients, type CloudClientOptions, type CloudClients } from './aws-clients.js';
 import type { SetupReport } from './resource-report.js';
 import { ECR_REPOSITORY_NAME } from './resource-names.js';
-import { ensureCluster, ensureTaskDefinition } from './setup-ecs.js';
+import { ensureCluster, ensureTaskDefinition, registeredWorkerSettings } from './setup-ecs.js';
 import { ensureExecutionRole, ensureTaskRole } from './setup-roles.js';
 import { ensureBucket, ensureEcrRepository, ensureLogGroup } from './setup-storage.js';
 import { DEFAULT_TASK_SIZE, type TaskSize } from './task-size.js';
@@ -48,17 +48,20 @@ export async function runCloudSetup(options: CloudSetupOptions, clients?: CloudC
   record(taskRole.report);
   record(await ensureCluster(aws));
 
-  const image = options.image ?? `${repository.repositoryUri}:latest`;
+  // Settings not given keep what an earlier cloud-setup registered, else the defaults.
+  const registered = options.image === undefined || options.size === undefined ? await registeredWorkerSettings(aws) : undefined;
+  const defaultImage = `${repository.repositoryUri}:latest`;
+  const image = options.image ?? registered?.image ?? defaultImage;
   record(
     await ensureTaskDefinition(aws, {
       image,
-      size: options.size ?? DEFAULT_TASK_SIZE,
+      size: options.size ?? registered?.size ?? DEFAULT_TASK_SIZE,
       taskRoleArn: taskRole.roleArn,
       executionRoleArn: executionRole.roleArn,
       region: aws.region,
     }),
   );
-  const imageMissing = options.image === undefined && !(await latestImageExists(aws));
+  const imageMissing = image === defaultImage && !(await latestImageExists(aws));
   return { resources, image, imageMissing };
 }
 

@@ -115,6 +115,18 @@ describe('cloud-setup against moto', () => {
     });
   });
 
+  it('keeps the size and image an earlier cloud-setup registered when run again without those flags', async () => {
+    await runCloudSetup({ bucket: 'npi-runs', region: 'us-east-1', size: taskSizeFromFlags(2, 4, 50), image: 'ghcr.io/example/npi-rates:1.0' });
+    const again = await cli('cloud-setup', '--s3-bucket', 'npi-runs', '--region', 'us-east-1');
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr).toContain('Nothing to create: all 7 resources already exist.');
+    expect(again.stderr).toContain('Worker image: ghcr.io/example/npi-rates:1.0');
+    expect(again.stderr).toMatch(/^found\s+task definition\s+npi-rates-worker:1 \(2 vCPU, 4 GB memory, 50 GB disk\)$/m);
+    // A flag still changes it.
+    const bigger = await runCloudSetup({ bucket: 'npi-runs', region: 'us-east-1', size: taskSizeFromFlags(4, 8, 50) });
+    expect(bigger.resources.find((report) => report.kind === 'task definition')?.detail).toBe('new revision: cpu 2048 -> 4096, memory 4096 -> 8192');
+  });
+
   it('updates the task role policy when setup is pointed at another bucket', async () => {
     await runCloudSetup({ bucket: 'npi-runs', region: 'us-east-1' });
     const result = await runCloudSetup({ bucket: 'other-runs', region: 'us-east-1' });

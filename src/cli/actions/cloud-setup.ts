@@ -16,8 +16,10 @@ export interface CloudSetupFlags {
 export async function cloudSetupCommand(flags: CloudSetupFlags, io: CliIo): Promise<void> {
   const bucket = checkBucketName(flags.s3Bucket);
   const region = resolveRegion(flags.region);
-  const size = taskSizeFromFlags(flags.cpu, flags.memory, flags.storage);
-  io.err.write(`cloud-setup in ${region}, tasks of ${describeTaskSize(size)}:\n`);
+  // Without a size flag, the size an earlier cloud-setup registered stays (else the default).
+  const hasSizeFlag = flags.cpu !== undefined || flags.memory !== undefined || flags.storage !== undefined;
+  const size = hasSizeFlag ? taskSizeFromFlags(flags.cpu, flags.memory, flags.storage) : undefined;
+  io.err.write(`cloud-setup in ${region}${size ? `, tasks of ${describeTaskSize(size)}` : ''}:\n`);
 
   const { imagePushInstructions, runCloudSetup } = await import('../../cloud/setup.js');
   const result = await runCloudSetup({
