@@ -102,7 +102,15 @@ async function queryRegistry(parameters: Record<string, string | undefined>, opt
 }
 
 export function buildQueryUrl(base: string, parameters: Record<string, string | undefined>): string {
-  const url = new URL(base);
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new NpiRatesError('NPI_RATES_NPPES_URL', `the NPI Registry address ${JSON.stringify(base)} is not a URL`, {
+      exitCode: EXIT_USAGE,
+      hint: `set ${NPPES_URL_ENV} to an http(s) URL such as ${DEFAULT_NPPES_URL}, or unset it`,
+    });
+  }
   url.searchParams.set('version', API_VERSION);
   for (const [name, value] of Object.entries(parameters)) {
     const trimmed = value?.trim();
@@ -114,7 +122,10 @@ export function buildQueryUrl(base: string, parameters: Record<string, string | 
 function parseBody(text: string, base: string): NppesResponse {
   try {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as NppesResponse;
+    // Every registry answer, a match or none, carries results (or Errors); other JSON is another service's.
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && ('results' in parsed || 'result_count' in parsed || 'Errors' in parsed)) {
+      return parsed as NppesResponse;
+    }
   } catch {
     // fall through to the error below
   }

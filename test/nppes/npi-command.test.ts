@@ -50,6 +50,24 @@ describe('npi-rates npi', () => {
     expect(result.err).toMatch(new RegExp(`^error: the NPI Registry at ${gone.url} could not be reached: .*ECONNREFUSED`));
   });
 
+  it('fails, rather than saying "not in the registry", when the address answers JSON of another kind or is not a URL', async () => {
+    const { createServer } = await import('node:http');
+    const other = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"reporting_structure":[]}'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(other.address() as { port: number }).port}/toc.json`;
+      const result = await run('npi', '1234567893', '--nppes-url', url);
+      expect(result.code).toBe(1);
+      expect(result.err).toContain(`error: the NPI Registry at ${url} answered with something that is not its JSON: "{\\"reporting_structure\\":[]}"`);
+      expect(result.err).not.toContain('is not in the NPI Registry');
+    } finally {
+      other.close();
+    }
+    const notUrl = await run('npi', '1234567893', '--nppes-url', 'not-a-url');
+    expect(notUrl.code).toBe(2);
+    expect(notUrl.err).toContain('error: the NPI Registry address "not-a-url" is not a URL');
+  });
+
   it('refuses something that is not ten digits, or all zeros, with exit code 2', async () => {
     const result = await run('npi', '12345', '--nppes-url', registry.url);
     expect(result.code).toBe(2);
