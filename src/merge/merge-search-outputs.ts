@@ -5,7 +5,8 @@ import type { SearchOutput, SearchParams } from '../search/rate-row.js';
  * summed, the duration is the longest one (the parts ran side by side), and results, errors and
  * warnings are concatenated in input order. A searched file that two outputs of the same search
  * both hold (partial runs over overlapping lists) is taken once, with a warning: from the first
- * output where it did not fail. A file that matched nothing and failed nowhere leaves no trace
+ * output where it did not fail. Outputs of different searches keep each row and each file once.
+ * A file that matched nothing and failed nowhere leaves no trace
  * in an output, so it cannot be told. `names`: what each document is called, for that warning.
  */
 export function mergeSearchOutputs(documents: readonly SearchOutput[], names: readonly string[] = []): SearchOutput {
@@ -33,6 +34,13 @@ export function mergeSearchOutputs(documents: readonly SearchOutput[], names: re
       message: 'these outputs are of different searches (NPIs, TINs or codes): each file was searched only for those of the output it comes from',
     });
   }
+  // Outputs of different searches (one with --code, say) can both hold a row of the same file:
+  // it is the same rate, so it is kept once. Files such outputs share are counted once too.
+  const searches = documents.map(searchOf);
+  const isMixed = new Set(searches).size > 1;
+  const rowsSeen = new Set<string>();
+  const filesCounted = new Map<string, string>();
+  let countedTwice = 0;
   documents.forEach((document, index) => {
     const files = filesOf(document);
     const skipped = new Set([...files.all].filter((file) => keptFrom(index, file) !== index));
@@ -44,7 +52,23 @@ export function mergeSearchOutputs(documents: readonly SearchOutput[], names: re
     params.duration_seconds = Math.max(params.duration_seconds, document.search_params.duration_seconds);
     const isKept = (message: { source_file: string }) => !skipped.has(message.source_file);
     // push one at a time: spreading a 100k-row array into push() overflows the call stack.
-    for (const row of document.results) if (isKept(row)) merged.results.push(row);
+    for (const row of document.results) {
+      if (!isKept(row)) continue;
+      if (isMixed) {
+        const key = JSON.stringify(row);
+        if (rowsSeen.has(key)) continue;
+        rowsSeen.add(key);
+      }
+      merged.results.push(row);
+    }
+    if (isMixed) {
+      for (const file of files.all) {
+        if (skipped.has(file) || !files.counted.has(file)) continue;
+        const countedBy = filesCounted.get(file);
+        if (countedBy === undefined) filesCounted.set(file, searches[index]);
+        else if (countedBy !== searches[index]) countedTwice++;
+      }
+    }
     for (const error of document.errors) if (isKept(error)) merged.errors.push(error);
     for (const warning of document.warnings) if (isKept(warning)) merged.warnings.push(warning);
     if (document.search_params.incomplete && isStillIncomplete(document, isKept)) params.incomplete = true;
@@ -56,6 +80,8 @@ export function mergeSearchOutputs(documents: readonly SearchOutput[], names: re
       });
     }
   });
+  params.searched_files -= countedTwice;
+  params.matched_files = Math.min(params.matched_files, new Set(merged.results.map((row) => row.source_file)).size);
   return merged;
 }
 
@@ -104,12 +130,17 @@ function searchOf(document: SearchOutput): string {
   return JSON.stringify([[...npis].sort(), [...(tins ?? [])].sort(), codes === undefined ? null : [...codes].sort()]);
 }
 
-/** The searched files a document shows: those with rows, and those with errors. */
-function filesOf(document: SearchOutput): { all: Set<string>; matched: Set<string> } {
+/**
+ * The searched files a document shows: those with rows, and those with errors; `counted`: those
+ * its searched_files counts (not the ones interrupted before they finished).
+ */
+function filesOf(document: SearchOutput): { all: Set<string>; matched: Set<string>; counted: Set<string> } {
   const matched = new Set(document.results.map((row) => row.source_file));
   const all = new Set(matched);
   for (const error of document.errors) if (error.source_file !== '') all.add(error.source_file);
-  return { all, matched };
+  const interrupted = new Set(document.errors.filter((error) => error.code === 'NPI_RATES_INTERRUPTED').map((error) => error.source_file));
+  const counted = new Set([...all].filter((file) => !interrupted.has(file)));
+  return { all, matched, counted };
 }
 
 function unionInOrder<T>(lists: readonly (readonly T[])[]): T[] {

@@ -98,6 +98,15 @@ describe('mergeSearchOutputs', () => {
     expect(mergeSearchOutputs([partial({ incomplete: true }, [row('x.json', '1', 1)]), finished]).search_params.incomplete).toBe(true);
   });
 
+  it('keeps a row once, and counts a file once, when outputs of different searches (one with --code) both hold it', () => {
+    const all = partial({ searched_files: 1, matched_files: 1 }, [row('f1.json', '99213', 10), row('f1.json', '73721', 20)]);
+    const coded = partial({ searched_files: 2, matched_files: 2, billing_codes: ['99213'] }, [row('f1.json', '99213', 10), row('f2.json', '99213', 30)]);
+    const merged = mergeSearchOutputs([all, coded]);
+    expect(merged.results.map((result) => `${result.source_file} ${result.billing_code}`)).toEqual(['f1.json 99213', 'f1.json 73721', 'f2.json 99213']);
+    expect(merged.search_params).toMatchObject({ searched_files: 2, matched_files: 2 });
+    expect(merged.search_params.billing_codes).toBeUndefined();
+  });
+
   it('takes a shared file from the output where it did not fail', () => {
     const failed = partial({ searched_files: 1, matched_files: 0, incomplete: true }, [], [{ source_file: 'x.json', message: 'not JSON' }]);
     const succeeded = partial({ searched_files: 1, matched_files: 1 }, [row('x.json', '1', 1)]);
