@@ -91,15 +91,20 @@ export function asNumber(value: unknown): number | null {
 export function readNumber(value: unknown): { value: number | null; reading?: string } {
   if (typeof value === 'number') return { value: Number.isFinite(value) ? value : null };
   if (typeof value !== 'string') return { value: null };
-  let cleaned = value.trim().replace(/^\$/, '');
+  let cleaned = value.trim().replace(/^\$\s*/, '');
   let reading: string | undefined;
+  // Spaces grouping thousands, the French way ("1 234,56"), ordinary or non-breaking.
+  if (SPACE_GROUPS.test(cleaned)) {
+    cleaned = cleaned.replace(/[ \u00a0\u202f]/g, '');
+    reading = 'the spaces taken as thousands separators';
+  }
   if (cleaned.includes(',')) {
     if (THOUSANDS_GROUPS.test(cleaned)) {
       cleaned = cleaned.replace(/,/g, '');
       reading = 'the comma taken as a thousands separator';
     } else if (DECIMAL_COMMA.test(cleaned)) {
       cleaned = cleaned.replace(/\./g, '').replace(',', '.');
-      reading = 'the comma taken as a decimal comma';
+      reading = reading === undefined ? 'the comma taken as a decimal comma' : `${reading} and the comma as a decimal comma`;
     } else {
       return { value: null };
     }
@@ -109,6 +114,9 @@ export function readNumber(value: unknown): { value: number | null; reading?: st
   if (!Number.isFinite(number)) return { value: null };
   return reading === undefined ? { value: number } : { value: number, reading };
 }
+
+/** Digits grouped by thousands with spaces, then maybe a decimal part: "1 234", "12 345,67". */
+const SPACE_GROUPS = /^[-+]?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d+)?$/;
 
 /** A decimal comma, with dots grouping thousands or none: "88,50", "0,5", "1.234,56". */
 const DECIMAL_COMMA = /^[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+$/;

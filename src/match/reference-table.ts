@@ -2,7 +2,7 @@ import { asArray, asIdKey, asObjectList, asText, getField, isObject, type JsonOb
 import { matchProviderGroup, type MatchedGroup } from './provider-group.js';
 import type { SearchTarget } from './search-target.js';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { redactUrl } from '../shared/redact-url.js';
 
 /** Fetches a remote provider-reference file (`location`) and returns its parsed JSON. */
@@ -172,7 +172,13 @@ function resolveLocation(written: string, base: string | undefined): string | { 
   if (base === undefined) return { problem: `location '${redactUrl(location)}' is relative, and the file's own address is unknown` };
   if (isLocalBase) {
     const folder = dirname(baseScheme === 'file' ? fileURLToPath(base) : resolvePath(base));
-    return isAbsolute(location) ? location : resolvePath(folder, location);
+    if (isAbsolute(location)) return location;
+    // Percent-escapes decoded as a browser would (`refs/a%20b.json`).
+    try {
+      return fileURLToPath(new URL(location, pathToFileURL(`${folder}/`)));
+    } catch {
+      return resolvePath(folder, location);
+    }
   }
   try {
     return new URL(location, base).href;

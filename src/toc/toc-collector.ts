@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { redactUrl } from '../shared/redact-url.js';
 import { fieldOf, isObject, listOf, textOf } from './loose-fields.js';
 import { createPlanMatcher, hasFilters } from './plan-filter.js';
@@ -178,7 +178,7 @@ export class TocCollector {
     if (base !== undefined) {
       if (isAbsolute(location)) return location;
       this.warn('relative file locations resolved against the folder of the table of contents');
-      return resolvePath(base.folder, location);
+      return localPathOf(location, base.folder);
     }
     this.skip(field, `location without a scheme skipped: '${redactUrl(location)}'`);
     return null;
@@ -227,4 +227,13 @@ function baseOf(tocLocation: string | undefined): { url: string } | { folder: st
   if (/^file:\/\//i.test(tocLocation)) return { folder: dirname(fileURLToPath(tocLocation)) };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(tocLocation)) return undefined;
   return { folder: dirname(resolvePath(tocLocation)) };
+}
+
+/** A relative location as a path in `folder`, percent-escapes decoded as a browser would (`a%20b.json`). */
+function localPathOf(location: string, folder: string): string {
+  try {
+    return fileURLToPath(new URL(location, pathToFileURL(`${folder}/`)));
+  } catch {
+    return resolvePath(folder, location);
+  }
 }

@@ -56,6 +56,12 @@ describe('--code', () => {
     expect(listed.code).toBe(0);
     expect(codesOf(listed.stdout)).toEqual(['73721', '73721', '99213']);
     expect(codesOf((await run(['CPT:73721,', '99213'])).stdout)).toEqual(['73721', '73721', '99213']);
+    // An empty one is refused rather than turning the filter off.
+    for (const empty of ['', ',', ' ']) {
+      const refused = await run([empty]);
+      expect(refused.code, JSON.stringify(empty)).toBe(2);
+      expect(refused.stderr).toContain(`error: --code ${JSON.stringify(empty)} names no billing code`);
+    }
   });
 });
 

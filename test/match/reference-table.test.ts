@@ -118,3 +118,23 @@ describe('a provider_group_id defined twice', () => {
     expect(warnings).toEqual(['provider_group_id 1 is defined by more than one provider_references entry; the groups of every entry are used']);
   });
 });
+
+describe('a relative location in a file on this machine', () => {
+  it('is a path beside the file, its percent-escapes decoded as a browser would', async () => {
+    const fetched: string[] = [];
+    const table = new ReferenceTable(
+      makeSearchTarget([A]),
+      async (location) => {
+        fetched.push(location);
+        return { provider_groups: [{ npi: [A], tin: tin(1) }] };
+      },
+      () => {},
+      '/data/mrf/in-network.json',
+    );
+    table.addReference({ provider_group_id: 1, location: 'refs/a%20b.json' });
+    table.addReference({ provider_group_id: 2, location: '/srv/shared/g.json' });
+    await table.settle();
+    expect(fetched).toEqual(['/data/mrf/refs/a b.json', '/srv/shared/g.json']);
+    expect(npisById(table, ['1', '2'])).toEqual({ 1: [A], 2: [A] });
+  });
+});

@@ -141,6 +141,8 @@ describe('TocCollector with loosely typed input', () => {
     const absolute = collect([{ reporting_plans: [], in_network_files: [{ location: '/srv/mrf/b.json.gz' }] }], {}, '/data/index.json');
     expect(absolute.files.map((file) => file.url)).toEqual(['/srv/mrf/b.json.gz']);
     expect(absolute.warnings).toEqual([]);
+    const escaped = collect([{ reporting_plans: [], in_network_files: [{ location: 'rates/a%20b.json' }] }], {}, '/data/index.json');
+    expect(escaped.files.map((file) => file.url)).toEqual(['/data/rates/a b.json']);
   });
 
   it('lets only a local index list file:// locations, and tells which in-network entries it could not list', () => {

@@ -95,6 +95,12 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
     throw usageError('NPI_RATES_NO_TARGET', 'nothing to search for', 'give --npi, --tin or --provider-name');
   }
   // "--code 27447,99214" as --npi takes lists: a code holds no comma.
+  for (const given of flags.code) {
+    // An empty --code (a script's unset variable) would otherwise turn the filter off unseen.
+    if (given.split(',').every((code) => code.trim() === '')) {
+      throw usageError('NPI_RATES_BAD_CODE', `--code ${JSON.stringify(given)} names no billing code`, 'give a code such as CPT:99213, or leave --code out to keep every code');
+    }
+  }
   const codes = [...flags.code, ...(flags.codesFile ? await readLines(flags.codesFile) : [])]
     .flatMap((code) => code.split(','))
     .map((code) => code.trim())
