@@ -1,8 +1,8 @@
 /**
  * The text of a captured fragment. MRFs are UTF-8 by the schema, but files written from older
  * systems carry Windows-1252 (Latin-1) bytes in names and descriptions: "Café" as 43 61 66 E9.
- * Decoded as UTF-8 they would become U+FFFD without a word, so a fragment that is not valid
- * UTF-8 is read as Windows-1252 instead, and the caller warns.
+ * Decoded as UTF-8 they would become U+FFFD without a word, so in a fragment that is not valid
+ * UTF-8 the bytes that are not are read as Windows-1252 instead, and the caller warns.
  */
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -26,27 +26,51 @@ export function fragmentText(bytes: Uint8Array): FragmentText {
   try {
     return { text: utf8.decode(bytes) };
   } catch {
-    return { text: decodeWindows1252(bytes), notUtf8At: firstInvalidUtf8(bytes) };
+    return { text: decodeMixed(bytes), notUtf8At: firstInvalidUtf8(bytes) };
   }
 }
 
-function decodeWindows1252(bytes: Uint8Array): string {
-  let text = '';
-  for (let start = 0; start < bytes.length; start += 8192) {
-    const codes = Array.from(bytes.subarray(start, start + 8192), (byte) => (byte >= 0x80 && byte < 0xa0 ? WINDOWS_1252_HIGH[byte - 0x80] : byte));
-    text += String.fromCharCode(...codes);
+/**
+ * Well-formed UTF-8 sequences as UTF-8, every other byte as Windows-1252: a value that mixes the
+ * two (a writer that appended Latin-1 text to UTF-8 text) keeps both readable.
+ */
+function decodeMixed(bytes: Uint8Array): string {
+  const codePoints: number[] = [];
+  let i = 0;
+  while (i < bytes.length) {
+    const byte = bytes[i];
+    const length = utf8SequenceLength(bytes, i);
+    if (byte < 0x80) {
+      codePoints.push(byte);
+    } else if (length > 1) {
+      let codePoint = byte & (0xff >> (length + 1));
+      for (let k = 1; k < length; k++) codePoint = (codePoint << 6) | (bytes[i + k] & 0x3f);
+      codePoints.push(codePoint);
+    } else {
+      codePoints.push(byte < 0xa0 ? WINDOWS_1252_HIGH[byte - 0x80] : byte);
+    }
+    i += Math.max(length, 1);
   }
+  let text = '';
+  for (let start = 0; start < codePoints.length; start += 8192) text += String.fromCodePoint(...codePoints.slice(start, start + 8192));
   return text;
+}
+
+/** Bytes of the well-formed UTF-8 sequence at `i` (1 for ASCII), or 0 when none starts there. */
+function utf8SequenceLength(bytes: Uint8Array, i: number): number {
+  const byte = bytes[i];
+  const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0;
+  if (length === 0 || i + length > bytes.length) return 0;
+  for (let k = 1; k < length; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return 0;
+  return length;
 }
 
 /** Index of the first byte that does not begin (or continue) a well-formed UTF-8 sequence. */
 function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
-    const byte = bytes[i];
-    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0;
-    if (length === 0 || i + length > bytes.length) return i;
-    for (let k = 1; k < length; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    const length = utf8SequenceLength(bytes, i);
+    if (length === 0) return i;
     i += length;
   }
   return bytes.length;
