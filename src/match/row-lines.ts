@@ -74,6 +74,11 @@ export interface RowPiecesSink {
  */
 export function addRateRows(rate: JsonObject, groups: readonly MatchedGroup[], warn: Warn, rows: RowPiecesSink): void {
   const prices = asObjectList(getField(rate, 'negotiated_prices', warn), 'negotiated_prices', warn);
+  if (!prices.some(isObject) && groups.some((group) => group.npis.length > 0)) {
+    // The provider is in the network for the item, but the file gives no price to report.
+    warn('a rate for a searched provider has no negotiated_prices (missing, null or empty); it gives no row');
+    return;
+  }
   let parts: Array<PriceParts | undefined> | undefined;
   for (const group of groups) {
     if (group.npis.length === 0) continue;

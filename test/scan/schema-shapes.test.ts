@@ -859,4 +859,28 @@ describe('schema shapes', () => {
     expect(outcome.rows.map((row) => `${row.billing_code} ${row.negotiated_rate}`)).toEqual(['99214 5', '99215 6']);
     expect(outcome.warnings).toEqual(['an in_network item has billing_code twice; the last value ("99214") is used']);
   });
+
+  it('warns when a rate of a searched provider has no negotiated_prices, instead of dropping it without a word', async () => {
+    const document = {
+      provider_references: [{ provider_group_id: 1, provider_groups: [group([A])] }, { provider_group_id: 2, provider_groups: [group([B])] }],
+      in_network: [
+        {
+          billing_code: '1',
+          negotiated_rates: [
+            { provider_references: [1], negotiated_prices: [] },
+            { provider_references: [1] },
+            { provider_references: [2], negotiated_prices: null },
+            { provider_references: [1], negotiated_prices: [price(9)] },
+          ],
+        },
+      ],
+    };
+    const outcome = await scanBytes(encode(document), { npis: [A] });
+    expect(outcome.rows.map((row) => row.negotiated_rate)).toEqual([9]);
+    // Group 2's rate is not the searched provider's: it never reaches the rows.
+    expect(outcome.warnings).toEqual([
+      'a rate for a searched provider has no negotiated_prices (missing, null or empty); it gives no row',
+      'a rate for a searched provider has no negotiated_prices (missing, null or empty); it gives no row',
+    ]);
+  });
 });
