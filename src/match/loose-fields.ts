@@ -69,7 +69,12 @@ export function asObjectList(value: unknown, name: string, warn?: Warn): unknown
 
 /** A text field that may be written as a number. Missing, null or empty -> null. */
 export function asText(value: unknown): string | null {
-  if (typeof value === 'string') return value.trim() === '' ? null : value;
+  if (typeof value === 'string') {
+    // A string that begins with a printable ASCII character is not blank: most are spared the trim.
+    if (value.length === 0) return null;
+    const first = value.charCodeAt(0);
+    return first > 0x20 && first < 0x7f ? value : value.trim() === '' ? null : value;
+  }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return null;
 }
@@ -204,6 +209,8 @@ export function asIdKeys(value: unknown, warn?: Warn, name = 'provider_reference
 
 /** An id (provider_group_id, a reference) as a string key: 11, "11" and " 11 " are one id. */
 export function asIdKey(value: unknown): string | null {
+  // Nearly every id is a plain JSON integer: its text is the key (a matched rate reads several).
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
   const text = asText(value);
   if (text === null) return null;
   const trimmed = text.trim();
