@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Scanner throughput on one synthetic MRF, in its own process so its peak RSS is its own.
- * Prints one JSON line: { mode, source, uncompressedBytes, seconds, mbPerSecond, maxRssBytes, values }.
+ * Prints one JSON line: { mode, source, uncompressedBytes, seconds, cpuSeconds, mbPerSecond, maxRssBytes, values }.
  *
  * Usage: node bench/scan.bench.js --file F.json.gz --mode MODE [--source gunzip|memory] [--loop wasm|js]
  *        [--dist DIR] [--simdjson DIR]
@@ -192,6 +192,7 @@ async function main() {
   const preloaded = options.source === 'memory' ? memoryChunks(options.file) : undefined;
   const chunks = preloaded ?? decompressedChunks(options.file, options.source, options.dist);
   const startedAt = performance.now();
+  const cpuAtStart = process.cpuUsage();
   let result;
   if (options.mode === 'walker-skip') result = await runWalker(options, chunks, 'skip');
   else if (options.mode === 'walker-rates') result = await runWalker(options, chunks, makeRateCapturingHandler);
@@ -201,12 +202,16 @@ async function main() {
   else if (options.mode === 'simdjson') result = await runSimdjson(options, chunks);
   else throw new Error(`unknown mode '${options.mode}'`);
   const seconds = (performance.now() - startedAt) / 1000;
+  const cpu = process.cpuUsage(cpuAtStart);
   const line = {
     mode: options.mode,
     source: options.source,
     loop: options.mode.startsWith('walker') || options.mode === 'json-parse-items' ? options.loop : undefined,
     uncompressedBytes: result.uncompressedBytes,
     seconds,
+    // CPU time of every thread of the process; with --source memory that is the scan's alone,
+    // and less disturbed than wall time by other work on a shared machine.
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     mbPerSecond: result.uncompressedBytes / 1e6 / seconds,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     values: result.values,

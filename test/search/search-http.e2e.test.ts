@@ -313,6 +313,33 @@ describe('search: bad input and arguments', () => {
     expect(readFileSync(input, 'utf8')).toBe('{"in_network": []}');
   });
 
+  it('refuses an output that is the --urls-file, the --toc-url index or the --codes-file, under any spelling', async () => {
+    const urlsFile = join(workDir, 'own-urls.txt');
+    writeFileSync(urlsFile, `${sample}\n`);
+    const index = join(workDir, 'own-index.json');
+    const indexText = JSON.stringify({ reporting_structure: [{ in_network_files: [{ location: sample }] }] });
+    writeFileSync(index, indexText);
+    const codesFile = join(workDir, 'own-codes.txt');
+    writeFileSync(codesFile, 'CPT:99213\n');
+    const linkToUrls = join(workDir, 'link-to-own-urls.txt');
+    symlinkSync(urlsFile, linkToUrls);
+    const cases = [
+      { args: ['--urls-file', urlsFile, '-o', urlsFile], message: `-o ${urlsFile} is also the --urls-file` },
+      // Another spelling of the same path: compared as files, not as text.
+      { args: ['--urls-file', linkToUrls, '-o', join(workDir, '.', 'own-urls.txt')], message: `is also the --urls-file` },
+      { args: ['--toc-url', index, '-o', index], message: `-o ${index} is also the --toc-url index` },
+      { args: ['--url', sample, '--codes-file', codesFile, '-o', codesFile], message: `-o ${codesFile} is also the --codes-file` },
+    ];
+    for (const { args, message } of cases) {
+      const run = await runCli(['search', '--npi', '1234567893', ...args, '--format', 'json', '--no-progress', '--no-lookup']);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toContain(`${message}: the output would replace it (choose another -o)`);
+    }
+    expect(readFileSync(urlsFile, 'utf8')).toBe(`${sample}\n`);
+    expect(readFileSync(index, 'utf8')).toBe(indexText);
+    expect(readFileSync(codesFile, 'utf8')).toBe('CPT:99213\n');
+  });
+
   it('says that AWS credentials are missing for an s3:// file, with what to do', async () => {
     const noCredentials = {
       AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '', AWS_PROFILE: 'npi-rates-test-no-such-profile',

@@ -125,7 +125,7 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
     userAgent: flags.userAgent,
   };
   const { locations, skippedIndexEntries } = await collectLocations(flags, io, sourceOptions);
-  refuseOutputAmongInputs(localOutput, locations);
+  await refuseOutputAmongInputs(localOutput, flags, locations);
   warnAboutExpiredLinks(locations, io);
   const registryHeader = flags.lookup && npis.length > 0 ? lookUpSearchedNpis(npis) : undefined;
 
@@ -396,15 +396,28 @@ async function pathExists(path: string): Promise<boolean> {
   }
 }
 
-/** An output that is also one of the files to search would replace it. */
-function refuseOutputAmongInputs(localOutput: string, locations: readonly string[]): void {
+/**
+ * An output that is also one of the search's inputs (a file to search, the --urls-file, the
+ * --toc-url index, the --codes-file) would replace it. Files are compared by device and inode, so
+ * another spelling of the path, a symbolic link or a hard link is caught too.
+ */
+async function refuseOutputAmongInputs(localOutput: string, flags: SearchFlags, locations: readonly string[]): Promise<void> {
   if (localOutput === '-') return;
-  const output = resolve(localOutput);
-  for (const location of locations) {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !location.startsWith('file://')) continue;
+  const output = await stat(localOutput).catch(() => undefined);
+  // An output that does not exist yet replaces nothing.
+  if (output === undefined || !output.isFile()) return;
+  const inputs: Array<{ what: string; location: string | undefined }> = [
+    ...locations.map((location) => ({ what: 'a file to search', location })),
+    { what: 'the --urls-file', location: flags.urlsFile === '-' ? undefined : flags.urlsFile },
+    { what: 'the --toc-url index', location: flags.tocUrl },
+    { what: 'the --codes-file', location: flags.codesFile },
+  ];
+  for (const { what, location } of inputs) {
+    if (location === undefined || (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !location.startsWith('file://'))) continue;
     const path = location.startsWith('file://') ? fileURLToPath(location) : location;
-    if (resolve(path) === output) {
-      throw usageError('NPI_RATES_BAD_OPTION', `-o ${localOutput} is also a file to search: the output would replace it`, 'choose another -o');
+    const input = await stat(path).catch(() => undefined);
+    if (input !== undefined && input.dev === output.dev && input.ino === output.ino) {
+      throw usageError('NPI_RATES_BAD_OPTION', `-o ${localOutput} is also ${what}: the output would replace it`, 'choose another -o');
     }
   }
 }
