@@ -39,6 +39,14 @@ export function mergeSearchOutputs(documents: readonly SearchOutput[], names: re
   const searches = documents.map(searchOf);
   const isMixed = new Set(searches).size > 1;
   const rowsSeen = new Set<string>();
+  const messagesSeen = new Set<string>();
+  const isNew = (message: { source_file: string; message: string }, kind: string): boolean => {
+    if (!isMixed || message.source_file === '') return true;
+    const key = `${kind}\n${message.source_file}\n${message.message}`;
+    if (messagesSeen.has(key)) return false;
+    messagesSeen.add(key);
+    return true;
+  };
   const filesCounted = new Map<string, string>();
   let countedTwice = 0;
   documents.forEach((document, index) => {
@@ -69,8 +77,9 @@ export function mergeSearchOutputs(documents: readonly SearchOutput[], names: re
         else if (countedBy !== searches[index]) countedTwice++;
       }
     }
-    for (const error of document.errors) if (isKept(error)) merged.errors.push(error);
-    for (const warning of document.warnings) if (isKept(warning)) merged.warnings.push(warning);
+    // Outputs of different searches of one file tell the same errors and warnings about it: once each.
+    for (const error of document.errors) if (isKept(error) && isNew(error, 'error')) merged.errors.push(error);
+    for (const warning of document.warnings) if (isKept(warning) && isNew(warning, 'warning')) merged.warnings.push(warning);
     if (document.search_params.incomplete && isStillIncomplete(document, isKept)) params.incomplete = true;
     for (const file of skipped) {
       const kept = keptFrom(index, file);
@@ -131,13 +140,14 @@ function searchOf(document: SearchOutput): string {
 }
 
 /**
- * The searched files a document shows: those with rows, and those with errors; `counted`: those
- * its searched_files counts (not the ones interrupted before they finished).
+ * The searched files a document shows: those with rows, errors or warnings (a file with no row
+ * can still be incomplete, told by a warning); `counted`: those its searched_files counts (not
+ * the ones interrupted before they finished).
  */
 function filesOf(document: SearchOutput): { all: Set<string>; matched: Set<string>; counted: Set<string> } {
   const matched = new Set(document.results.map((row) => row.source_file));
   const all = new Set(matched);
-  for (const error of document.errors) if (error.source_file !== '') all.add(error.source_file);
+  for (const message of [...document.errors, ...document.warnings]) if (message.source_file !== '') all.add(message.source_file);
   const interrupted = new Set(document.errors.filter((error) => error.code === 'NPI_RATES_INTERRUPTED').map((error) => error.source_file));
   const counted = new Set([...all].filter((file) => !interrupted.has(file)));
   return { all, matched, counted };

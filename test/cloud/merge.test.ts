@@ -137,6 +137,15 @@ describe('mergeSearchOutputs', () => {
     expect(merged.search_params.billing_codes).toBeUndefined();
   });
 
+  it('counts once, and warns once about, an incomplete file two searches for different NPIs read, one of them finding no row', () => {
+    const incomplete = { source_file: 'x.json', message: 'provider_group_id 7: remote provider reference could not be fetched (HTTP 403); results for this file are incomplete' };
+    const forA = { ...partial({ npis: [1234567893], incomplete: true }, [{ ...row('x.json', '99213', 90), from_incomplete_file: true }]), warnings: [incomplete] };
+    const forB = { ...partial({ npis: [1111111112], matched_files: 0, incomplete: true }, []), warnings: [incomplete] };
+    const merged = mergeSearchOutputs([forA, forB]);
+    expect(merged.search_params).toMatchObject({ npis: [1234567893, 1111111112], searched_files: 1, matched_files: 1, incomplete: true });
+    expect(merged.warnings.filter((warning) => warning.source_file === 'x.json')).toEqual([incomplete]);
+  });
+
   it('unites the NPIs of parts that searched different NPIs and keeps an incomplete flag', () => {
     const merged = mergeSearchOutputs([
       partial({ npis: [1234567893] }, []),
@@ -234,6 +243,18 @@ describe('npi-rates merge', () => {
     const lines = (await readFile(output, 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain('99213');
+  });
+
+  it('exits 1 when the merged result is incomplete although no file failed outright', async () => {
+    const dir = await makeTemporaryDir('merge-test-');
+    const file = path.join(dir, 'incomplete.json');
+    const document = { ...partial({ incomplete: true }, [{ ...row('x.json', '99213', 90), from_incomplete_file: true }]) };
+    document.warnings = [{ source_file: 'x.json', message: 'provider_group_id 7 could not be fetched; results for this file are incomplete' }];
+    await writeFile(file, JSON.stringify(document));
+    const { io, stdout } = captureIo();
+    const exitCode = await main(['node', 'npi-rates', 'merge', file, '-o', '-'], io);
+    expect(exitCode).toBe(1);
+    expect((JSON.parse(stdout()) as SearchOutput).search_params.incomplete).toBe(true);
   });
 
   it('writes to standard output with -o - and exits 1 when a merged part lists failed files', async () => {

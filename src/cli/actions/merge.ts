@@ -11,7 +11,7 @@ export interface MergeFlags {
   region?: string;
 }
 
-/** Merges partial search outputs into one; returns the exit code. */
+/** Merges partial search outputs into one; returns the exit code (1 when any file failed or the result is incomplete). */
 export async function mergeCommand(locations: string[], flags: MergeFlags, io: CliIo): Promise<number> {
   const output = flags.output ?? defaultResultsFileName();
   refuseCompressedName(output);
@@ -19,5 +19,6 @@ export async function mergeCommand(locations: string[], flags: MergeFlags, io: C
   await writeSearchOutput(document, output, io.out, flags.region);
   const where = output === '-' ? 'standard output' : output;
   io.err.write(`merged ${sourceNames.length} result files: ${summarizeSearchOutput(document)} -> ${where}\n`);
-  return document.errors.length > 0 ? EXIT_FILES_FAILED : EXIT_OK;
+  // As search does: an incomplete result exits 1 even when no file failed outright.
+  return document.errors.length > 0 || document.search_params.incomplete === true ? EXIT_FILES_FAILED : EXIT_OK;
 }
