@@ -320,8 +320,9 @@ export class MrfScanner implements WalkerHandler {
       return 'skip';
     }
     if (ITEM_CODE_LISTS.has(this.itemField)) return kind === 'array' || kind === 'object' ? 'capture' : 'skip';
-    // A list is captured too: some writers put the one code in a list (["99217"]).
-    return HEADER_KEYS.has(this.itemField) && kind !== 'object' ? 'capture' : 'skip';
+    // A list is captured too: some writers put the one code in a list (["99217"]); an object is
+    // captured to say what was there instead of text.
+    return HEADER_KEYS.has(this.itemField) ? 'capture' : 'skip';
   }
 
   private noteLayout(isInNetworkFirst: boolean): void {
@@ -337,7 +338,9 @@ export class MrfScanner implements WalkerHandler {
       if (codes.length > 0) this.header[this.itemField] = codes;
       return;
     }
-    const text = asText(this.singleValueOf(value));
+    const single = this.singleValueOf(value);
+    if (typeof single === 'object' && single !== null) this.warnAboutShape(single);
+    const text = asText(single);
     // JSON allows a key twice; the last value is taken, as JSON.parse would, but not silently.
     if (this.headerFieldsRead.has(this.itemField)) {
       this.options.events.onWarning(`an in_network item has ${this.itemField} twice; the last value (${JSON.stringify(text)}) is used`);
@@ -366,6 +369,19 @@ export class MrfScanner implements WalkerHandler {
   }
 
   /** A header field written as a list: its one value (with a warning), or its first of several. */
+  /** Item fields already warned about for holding an object (once per field and file). */
+  private readonly fieldsWarnedAboutShape = new Set<string>();
+
+  /** An item field that should be text holds an object or a list of lists: said once per field. */
+  private warnAboutShape(value: object): void {
+    if (this.fieldsWarnedAboutShape.has(this.itemField)) return;
+    this.fieldsWarnedAboutShape.add(this.itemField);
+    const shape = Array.isArray(value) ? 'a list' : 'an object';
+    this.options.events.onWarning(
+      `an in_network item's ${this.itemField} is ${shape} (${JSON.stringify(value).slice(0, 60)}), not text; it is read as empty in every item where it is`,
+    );
+  }
+
   private singleValueOf(value: unknown): unknown {
     if (!Array.isArray(value)) return value;
     const values = value.filter((item) => asText(item) !== null);
@@ -374,7 +390,7 @@ export class MrfScanner implements WalkerHandler {
     } else if (values.length === 1) {
       this.options.events.onWarning(`${this.itemField} is a list of one value; read as that value`);
     }
-    return values[0] ?? null;
+    return values[0] ?? value.find((item) => typeof item === 'object' && item !== null) ?? null;
   }
 
   private readRate(bytes: Uint8Array, path: readonly PathSegment[], offset: number): void {

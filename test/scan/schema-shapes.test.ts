@@ -835,6 +835,32 @@ describe('schema shapes', () => {
     }
   });
 
+  it('says what an item field holds when it is an object instead of text, once per field, and still reports the rate', async () => {
+    const item = (code: unknown, rate: number) => ({
+      billing_code: code,
+      billing_code_type: 'CPT',
+      description: { text: 'Office visit' },
+      negotiated_rates: [{ provider_references: [1], negotiated_prices: [price(rate)] }],
+    });
+    const document = {
+      provider_references: [{ provider_group_id: 1, provider_groups: [group([A])] }],
+      in_network: [item({ code: '99213' }, 90), item([{ code: '99214' }], 95), item('99215', 99)],
+    };
+    const outcome = await scanBytes(encode(document), { npis: [A] });
+    expect(outcome.rows.map((row) => [row.billing_code, row.billing_code_description, row.negotiated_rate])).toEqual([
+      ['', null, 90],
+      ['', null, 95],
+      ['99215', null, 99],
+    ]);
+    expect(outcome.warnings).toEqual([
+      'an in_network item\'s billing_code is an object ({"code":"99213"}), not text; it is read as empty in every item where it is',
+      'an in_network item\'s description is an object ({"text":"Office visit"}), not text; it is read as empty in every item where it is',
+      // Once per item here; a search's warning list keeps each message once per file.
+      'an in_network item with matching rates has no billing_code; its rows have an empty one',
+      'an in_network item with matching rates has no billing_code; its rows have an empty one',
+    ]);
+  });
+
   it('reads a file with Windows-1252 bytes (é as E9, – as 96) as Windows-1252, with one warning, instead of as U+FFFD', async () => {
     const text =
       `{"reporting_entity_name":"Test Payer \u00e9","provider_references":${JSON.stringify([{ provider_group_id: 1, provider_groups: [group([A])] }])},` +
