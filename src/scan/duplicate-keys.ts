@@ -43,11 +43,46 @@ export interface MergedParse {
   value: unknown;
   /** Each key that was repeated in one object, once. */
   repeatedKeys: string[];
+  /** Of those, the keys whose copies were lists or objects, so their values were joined. */
+  joinedKeys: string[];
+  /** Repeats of a single value that differed (the last is kept): what a reader must be told. */
+  differingValues: Array<{ key: string; earlier: unknown; later: unknown }>;
+}
+
+/**
+ * Whether a parsed rate may have lost a repeated key anywhere in it (a price's negotiated_rate
+ * written twice, say): its text writes more key ends (`":`) than the parsed value holds keys. A
+ * string value holding `":` is a false alarm, which only costs the slower parse; a key written
+ * with a space before its colon is not counted, so such a repeat is not caught.
+ */
+export function hasMoreKeysThanParsed(text: string, value: unknown): boolean {
+  // Colons are rarer than quotes: each is looked behind (twice as fast as searching for `":`).
+  let written = 0;
+  for (let at = text.indexOf(':'); at >= 0; at = text.indexOf(':', at + 1)) {
+    if (text.charCodeAt(at - 1) === 0x22) written++;
+  }
+  return written > 0 && typeof value === 'object' && value !== null && written > countKeys(value);
+}
+
+function countKeys(value: object): number {
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) if (typeof item === 'object' && item !== null) count += countKeys(item);
+    return count;
+  }
+  for (const key in value) {
+    count++;
+    const member = (value as Record<string, unknown>)[key];
+    if (typeof member === 'object' && member !== null) count += countKeys(member);
+  }
+  return count;
 }
 
 /** Parses valid JSON `text`, merging the values of keys an object repeats (see above). */
 export function parseMergingRepeatedKeys(text: string): MergedParse {
   const repeated = new Set<string>();
+  const joined = new Set<string>();
+  const differingValues: MergedParse['differingValues'] = [];
   let at = 0;
 
   const skipSpace = () => {
@@ -104,7 +139,10 @@ export function parseMergingRepeatedKeys(text: string): MergedParse {
       const value = readValue();
       if (Object.hasOwn(object, key)) {
         repeated.add(key);
-        object[key] = merge(object[key], value);
+        const earlier = object[key];
+        if (typeof earlier === 'object' && earlier !== null && typeof value === 'object' && value !== null) joined.add(key);
+        else if (earlier !== value) differingValues.push({ key, earlier, later: value });
+        object[key] = merge(earlier, value);
       } else {
         object[key] = value;
       }
@@ -114,7 +152,7 @@ export function parseMergingRepeatedKeys(text: string): MergedParse {
   };
 
   const value = readValue();
-  return { value, repeatedKeys: [...repeated] };
+  return { value, repeatedKeys: [...repeated], joinedKeys: [...joined], differingValues };
 }
 
 function merge(earlier: unknown, later: unknown): unknown {

@@ -23,7 +23,7 @@ import type { PathSegment, ValueKind, ValueMode, WalkerHandler } from './json-wa
 import { RatePrefilter, searchedDigitPatterns } from './rate-prefilter.js';
 import { RateElementFilter } from './kernel/rate-filter.js';
 import { ScanError } from './scan-error.js';
-import { mayRepeatKeys, mayRepeatNpiKey, parseMergingRepeatedKeys } from './duplicate-keys.js';
+import { hasMoreKeysThanParsed, mayRepeatKeys, mayRepeatNpiKey, parseMergingRepeatedKeys } from './duplicate-keys.js';
 
 /** How a parsed value is checked for a key an object repeats (see duplicate-keys.ts). */
 type RepeatedKeyCheck = 'never' | 'look' | 'npi' | 'known';
@@ -399,9 +399,10 @@ export class MrfScanner implements WalkerHandler {
       return;
     }
     const repeatedKeys = this.repeatedKeyCheckOfRate();
-    let parsed = this.parse(bytes, path, offset, { repeatedKeys });
+    // A matched rate is also checked for a repeat of any key (a price's negotiated_rate twice).
+    let parsed = this.parse(bytes, path, offset, { repeatedKeys, isRate: true });
     // A referenced id beyond 2^53 lost its last digits to JSON.parse: read again, keeping them.
-    if (holdsRoundedReference(parsed)) parsed = this.parse(bytes, path, offset, { exactIntegers: true, isRepeat: true, repeatedKeys });
+    if (holdsRoundedReference(parsed)) parsed = this.parse(bytes, path, offset, { exactIntegers: true, isRepeat: true, repeatedKeys, isRate: true });
     // A rate that is itself a list (a writer's extra nesting) holds the rates.
     const rates = Array.isArray(parsed) ? asObjectList([parsed], 'negotiated_rates', events.onWarning) : [parsed];
     for (const rate of rates) {
@@ -516,11 +517,19 @@ export class MrfScanner implements WalkerHandler {
 
   /** `text` (valid JSON) again, with the values of a repeated key merged (see duplicate-keys.ts). */
   private parseMergingRepeatedKeys(text: string, path: readonly PathSegment[], offset: number, isRepeat: boolean): unknown {
-    const { value, repeatedKeys } = parseMergingRepeatedKeys(text);
-    if (repeatedKeys.length > 0 && !isRepeat) {
+    const { value, joinedKeys, differingValues } = parseMergingRepeatedKeys(text);
+    if (isRepeat) return value;
+    const where = `${formatPath(path)} (from byte ${offset})`;
+    if (joinedKeys.length > 0) {
       this.options.events.onWarning(
-        `${formatPath(path)} (from byte ${offset}) repeats the key${repeatedKeys.length > 1 ? 's' : ''} ${repeatedKeys.join(', ')} in one object; ` +
+        `${where} repeats the key${joinedKeys.length > 1 ? 's' : ''} ${joinedKeys.join(', ')} in one object; ` +
           'the values of every copy are read (lists joined), not only the last',
+      );
+    }
+    for (const { key, earlier, later } of differingValues) {
+      this.options.events.onWarning(
+        `${where} repeats the key ${key} in one object with different values (${preview(earlier)}, then ${preview(later)}); ` +
+          'the last is used, as JSON readers do: report the file to its publisher',
       );
     }
     return value;
@@ -530,14 +539,20 @@ export class MrfScanner implements WalkerHandler {
     bytes: Uint8Array,
     path: readonly PathSegment[],
     offset: number,
-    { exactIntegers = false, isRepeat = false, repeatedKeys = 'never' }: { exactIntegers?: boolean; isRepeat?: boolean; repeatedKeys?: RepeatedKeyCheck } = {},
+    {
+      exactIntegers = false,
+      isRepeat = false,
+      repeatedKeys = 'never',
+      isRate = false,
+    }: { exactIntegers?: boolean; isRepeat?: boolean; repeatedKeys?: RepeatedKeyCheck; isRate?: boolean } = {},
   ): unknown {
     const text = this.textOf(bytes, path, offset, isRepeat);
     const withLongIntegers = exactIntegers ? quoteLongIntegers(text) : undefined;
     try {
       const value: unknown = JSON.parse(withLongIntegers ?? text);
       const mayRepeat =
-        repeatedKeys === 'look' ? mayRepeatKeys(text) : repeatedKeys === 'npi' ? mayRepeatNpiKey(text) : repeatedKeys === 'known';
+        (repeatedKeys === 'look' ? mayRepeatKeys(text) : repeatedKeys === 'npi' ? mayRepeatNpiKey(text) : repeatedKeys === 'known') ||
+        (isRate && hasMoreKeysThanParsed(text, value));
       return mayRepeat ? this.parseMergingRepeatedKeys(withLongIntegers ?? text, path, offset, isRepeat) : value;
     } catch (error) {
       const withEscapes = escapeControlCharacters(text);
@@ -606,4 +621,10 @@ function errorOfParsing(text: string): unknown {
 function describeKind(kind: ValueKind): string {
   if (kind === 'literal') return 'null (or true, false)';
   return kind === 'object' || kind === 'array' ? `an ${kind}` : `a ${kind}`;
+}
+
+/** A value in a warning: its JSON, cut short. */
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
 }

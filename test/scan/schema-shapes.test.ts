@@ -762,6 +762,24 @@ describe('schema shapes', () => {
     }
   });
 
+  it('warns when a matched price repeats a single value (negotiated_rate twice) and uses the last, with or without the rate filter', async () => {
+    const text =
+      `{"provider_references":[{"provider_group_id":1,"provider_groups":[${JSON.stringify(group([A]))}]}],` +
+      '"in_network":[{"billing_code":"99213","negotiated_rates":[' +
+      '{"provider_references":[1],"negotiated_prices":[{"negotiated_type":"negotiated","negotiated_rate":88.5,"negotiated_rate":99.5,' +
+      '"expiration_date":"9999-12-31","billing_class":"professional","billing_class":"professional"}]}]}]}';
+    const rateAt = text.indexOf('{"provider_references":[1]');
+    for (const useElementFilter of [true, false]) {
+      const outcome = await scanBytes(encode(text), { npis: [A] }, { useElementFilter });
+      expect(outcome.rows.map((row) => row.negotiated_rate)).toEqual([99.5]);
+      // billing_class repeats the same value: nothing is lost, nothing is said.
+      expect(outcome.warnings).toEqual([
+        `in_network[0].negotiated_rates[0] (from byte ${rateAt}) repeats the key negotiated_rate in one object with different values (88.5, then 99.5); ` +
+          'the last is used, as JSON readers do: report the file to its publisher',
+      ]);
+    }
+  });
+
   it('matches a rate by its own provider_references when an object inside it holds the key too, before or after', async () => {
     const references = [{ provider_group_id: 1, provider_groups: [group([A])] }, { provider_group_id: 2, provider_groups: [group([B])] }];
     const rates = [
