@@ -33,10 +33,28 @@ function withBody(error: NpiRatesError): NpiRatesError {
 /**
  * A small JSON document (a remote provider-reference file, a table of contents...) read from any
  * location openByteStream supports, decoded like an MRF (gzip, zip, BOM), and parsed. One
- * connection; the same retries. Every failure is an NpiRatesError; HTTP ones carry
+ * connection; the same retries, and up to two reads from the start where a read cannot resume. Every failure is an NpiRatesError; HTTP ones carry
  * `details.status` and show the start of the error body.
  */
 export async function fetchSmallJson(location: string, options: SmallJsonOptions = {}): Promise<unknown> {
+  for (let restarts = 0; ; restarts++) {
+    try {
+      return await fetchSmallJsonOnce(location, options);
+    } catch (error) {
+      // A dropped connection normally resumes where it broke off; where the server cannot resume
+      // (it ignores Range, or the document changed meanwhile), a small document is simply read
+      // again from its first byte.
+      const code = (error as { code?: unknown }).code;
+      if (restarts >= MAX_RESTARTS || typeof code !== 'string' || !RESTARTABLE_CODES.has(code)) throw error;
+    }
+  }
+}
+
+/** Failures a whole new read of a small document can cure, and how many such reads are tried. */
+const RESTARTABLE_CODES = new Set(['NPI_RATES_RANGE_IGNORED', 'NPI_RATES_SOURCE_CHANGED', 'NPI_RATES_BAD_CONTENT_RANGE']);
+const MAX_RESTARTS = 2;
+
+async function fetchSmallJsonOnce(location: string, options: SmallJsonOptions): Promise<unknown> {
   const maxBytes = options.maxBytes ?? 64 * MIB;
   const sourceName = redactUrl(location);
   const pieces: Buffer[] = [];

@@ -34,6 +34,15 @@ describe('fetchSmallJson', () => {
     expect(server.requests.map((request) => request.range)).toEqual([undefined, undefined]);
   });
 
+  it('reads a document again from its first byte when the connection drops and the server cannot resume (no Range, no validators)', async () => {
+    // Python's http.server behaves this way: no Accept-Ranges, no ETag; here it also drops the first answer halfway.
+    const body = Buffer.from(JSON.stringify(group));
+    server.serve('/pg-7.json', { body, etag: false, lastModified: false, acceptRanges: false, faults: [{ kind: 'drop-after', bytes: 40 }] });
+    expect(await fetchSmallJson(server.url('/pg-7.json'), fast)).toEqual(group);
+    // The drop, a resume at byte 40 answered with the whole file (refused: nothing proves it unchanged), then a new read.
+    expect(server.requests.map((request) => request.range)).toEqual([undefined, 'bytes=40-', undefined]);
+  });
+
   it('shows the status, the URL and the start of the error body on a 403 (BUG-09)', async () => {
     const xml =
       '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidKey</Code><Message>The key is not valid for this resource</Message></Error>';
