@@ -340,6 +340,19 @@ describe('search: bad input and arguments', () => {
     expect(readFileSync(codesFile, 'utf8')).toBe('CPT:99213\n');
   });
 
+  it('warns when --format disagrees with the output name, and says what to do about an unreadable --codes-file', async () => {
+    const output = join(workDir, 'named-csv.csv');
+    const run = await runCli(['search', '--npi', '1234567893', '--url', sample, '-o', output, '--format', 'json', '--no-progress', '--no-lookup']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`warning: writing JSON (--format json) into ${output}, whose name says CSV`);
+    expect((JSON.parse(readFileSync(output, 'utf8')) as SearchOutput).results).toHaveLength(3);
+    const missing = join(workDir, 'no-such-codes.txt');
+    const refused = await runCli(['search', '--npi', '1234567893', '--url', sample, '--codes-file', missing, '-o', join(workDir, 'unused.json')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`cannot read --codes-file ${missing}: ENOENT`);
+    expect(refused.stderr).toContain('(check the path; the file lists one code a line, such as CPT:99213)');
+  });
+
   it('says that AWS credentials are missing for an s3:// file, with what to do', async () => {
     const noCredentials = {
       AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '', AWS_PROFILE: 'npi-rates-test-no-such-profile',

@@ -108,6 +108,7 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
   const target = makeSearchTarget(npis, flags.tin, codes);
   const { outputPath, localOutput, isSpecialOutput, journalPath } = await chooseOutput(flags.output);
   const format = chooseFormat(flags.format, outputPath);
+  warnAboutFormatAndName(format, outputPath, io);
   if (outputPath.startsWith('s3://')) {
     const { checkS3OutputReachable } = await import('../../cloud/s3-results.js');
     await checkS3OutputReachable(outputPath);
@@ -422,6 +423,14 @@ async function refuseOutputAmongInputs(localOutput: string, flags: SearchFlags, 
   }
 }
 
+/** --format json with -o rates.csv does what it says, but the name will mislead whoever opens the file. */
+function warnAboutFormatAndName(format: OutputFormat, outputPath: string, io: CliIo): void {
+  if (outputPath === '-' || !/\.(csv|ndjson|jsonl|json)$/i.test(outputPath.replace(/[?#].*$/, ''))) return;
+  const named = formatFromPath(outputPath);
+  if (named === format) return;
+  io.err.write(`warning: writing ${format.toUpperCase()} (--format ${format}) into ${outputPath}, whose name says ${named.toUpperCase()}\n`);
+}
+
 function chooseFormat(flag: string | undefined, outputPath: string): OutputFormat {
   refuseCompressedName(outputPath);
   if (flag === undefined) return formatFromPath(outputPath);
@@ -539,7 +548,7 @@ function outputWriteFailed(outputPath: string, journalPath: string, error: unkno
 
 async function readLines(path: string): Promise<string[]> {
   const text = await readFile(path, 'utf8').catch((error: Error) => {
-    throw usageError('NPI_RATES_BAD_OPTION', `cannot read --codes-file ${path}: ${error.message}`);
+    throw usageError('NPI_RATES_BAD_OPTION', `cannot read --codes-file ${path}: ${error.message}`, 'check the path; the file lists one code a line, such as CPT:99213');
   });
   return text
     .split(/\r?\n/)
