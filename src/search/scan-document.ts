@@ -88,6 +88,10 @@ async function scanPasses(decoded: AsyncIterable<Uint8Array>, options: DocumentS
       `${sourceName}: in_network comes before provider_references; ` +
         `re-scanning in_network from ${options.reopenedFrom ?? 'a temporary copy of the compressed file'}`,
     );
+    // Also in the output, which outlives the log: it says why the file took two reads, and that no row was lost.
+    events.onWarning(
+      'in_network comes before provider_references, so in_network was read a second time, once the provider groups were known (slower, but no rate is missed for it)',
+    );
     const second = await runPass(await options.reopen(), options, table, stores, 'references-only', first.inNetworkValuesRead);
     rowsFound += second.rowsFound;
     decompressedBytes += second.decompressedBytes;

@@ -49,6 +49,10 @@ describe('schema shapes', () => {
     const result = await summary(document, { npis: [A] });
     expect(result.rows).toEqual(['99213 1234567893 11-1000001 80']);
     expect(result.logs).toHaveLength(1);
+    // In the output too, which outlives the log (BUG-01 asks for a second pass "with a warning").
+    expect(result.warnings).toEqual([
+      'in_network comes before provider_references, so in_network was read a second time, once the provider groups were known (slower, but no rate is missed for it)',
+    ]);
   });
 
   it('stops the second read where in_network ends', async () => {
@@ -194,7 +198,8 @@ describe('schema shapes', () => {
           '2 1234567893 11-1000009 20',
           '3 1234567893 11-1000001 30',
         ]);
-        expect([...new Set(outcome.warnings)].sort(), label).toEqual([
+        const secondRead = 'in_network comes before provider_references, so in_network was read a second time, once the provider groups were known (slower, but no rate is missed for it)';
+        expect([...new Set(outcome.warnings)].filter((warning) => warning !== secondRead).sort(), label).toEqual([
           'in_network[0] is a list inside in_network\'s list; the items in it are read',
           'negotiated_prices holds a list inside its list; the entries of the inner list are read',
           'negotiated_rates holds a list inside its list; the entries of the inner list are read',
