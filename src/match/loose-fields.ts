@@ -96,20 +96,24 @@ export function asNumber(value: unknown): number | null {
 export function readNumber(value: unknown): { value: number | null; reading?: string } {
   if (typeof value === 'number') return { value: Number.isFinite(value) ? value : null };
   if (typeof value !== 'string') return { value: null };
-  let cleaned = value.trim().replace(/^\$\s*/, '');
+  let cleaned = value.trim();
   let reading: string | undefined;
+  if (cleaned.startsWith('$')) {
+    cleaned = cleaned.replace(/^\$\s*/, '');
+    reading = 'the $ sign dropped';
+  }
   // Spaces grouping thousands, the French way ("1 234,56"), ordinary or non-breaking.
   if (SPACE_GROUPS.test(cleaned)) {
     cleaned = cleaned.replace(/[ \u00a0\u202f]/g, '');
-    reading = 'the spaces taken as thousands separators';
+    reading = joinReadings(reading, 'the spaces taken as thousands separators');
   }
   if (cleaned.includes(',')) {
     if (THOUSANDS_GROUPS.test(cleaned)) {
       cleaned = cleaned.replace(/,/g, '');
-      reading = 'the comma taken as a thousands separator';
+      reading = joinReadings(reading, 'the comma taken as a thousands separator');
     } else if (DECIMAL_COMMA.test(cleaned)) {
       cleaned = cleaned.replace(/\./g, '').replace(',', '.');
-      reading = reading === undefined ? 'the comma taken as a decimal comma' : `${reading} and the comma as a decimal comma`;
+      reading = joinReadings(reading, 'the comma taken as a decimal comma');
     } else {
       return { value: null };
     }
@@ -118,6 +122,10 @@ export function readNumber(value: unknown): { value: number | null; reading?: st
   const number = Number(cleaned);
   if (!Number.isFinite(number)) return { value: null };
   return reading === undefined ? { value: number } : { value: number, reading };
+}
+
+function joinReadings(earlier: string | undefined, next: string): string {
+  return earlier === undefined ? next : `${earlier}, ${next}`;
 }
 
 /** Digits grouped by thousands with spaces, then maybe a decimal part: "1 234", "12 345,67". */

@@ -3,8 +3,11 @@ import { writeLines, writeText } from './write-text.js';
 
 /**
  * CSV output: one column per RateRow field, in the order the fields are declared, except that
- * `tin` becomes three columns (tin_type, tin_value, tin_business_name). Lists are joined by `|`,
- * absent values are empty cells, booleans are `true`/`false`. Records end in CRLF (RFC 4180).
+ * `tin` becomes three columns (tin_type, tin_value, tin_business_name). Lists are joined by `|`
+ * (a `|` or `\` inside an element is escaped as `\|` or `\\`, so the cell splits back into the
+ * same elements), absent values are empty cells, booleans are `true`/`false`. A text cell that a
+ * spreadsheet would run as a formula (starting with = + - @, a tab or a CR: the file's text is
+ * the insurer's) starts with a `'`, so it is shown as text. Records end in CRLF (RFC 4180).
  */
 type CsvColumn = readonly [name: string, valueOf: (row: RateRow) => unknown];
 
@@ -67,13 +70,16 @@ export function quoteCsvField(text: string): string {
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return quoteCsvField(cellText(value));
+  const text = Array.isArray(value) ? value.map(listElementText).join('|') : String(value);
+  return quoteCsvField(FORMULA_START.test(text) ? `'${text}` : text);
 }
 
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (Array.isArray(value)) return value.map((item) => cellText(item)).join('|');
-  return String(value);
+/** What spreadsheets take as the start of a formula (OWASP's list for CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function listElementText(item: unknown): string {
+  if (item === null || item === undefined) return '';
+  return String(item).replace(/[\\|]/g, (character) => `\\${character}`);
 }
 
 export function csvHeaderLine(): string {

@@ -21,8 +21,9 @@ describe('asNumber', () => {
     expect(read('1,234')).toEqual({ value: 1234, reading: 'the comma taken as a thousands separator' });
     expect(read('12.50')).toEqual({ value: 12.5 });
     // A space after the dollar sign, and spaces grouping thousands.
-    expect(read('$ 12.00')).toEqual({ value: 12 });
-    expect(read('1 234,56')).toEqual({ value: 1234.56, reading: 'the spaces taken as thousands separators and the comma as a decimal comma' });
+    expect(read('$ 12.00')).toEqual({ value: 12, reading: 'the $ sign dropped' });
+    expect(read('$1,234.50')).toEqual({ value: 1234.5, reading: 'the $ sign dropped, the comma taken as a thousands separator' });
+    expect(read('1 234,56')).toEqual({ value: 1234.56, reading: 'the spaces taken as thousands separators, the comma taken as a decimal comma' });
     expect(read('12\u00a0345')).toEqual({ value: 12345, reading: 'the spaces taken as thousands separators' });
     expect(asNumber('1 2')).toBeNull();
     for (const text of ['1,2,3', '1,,2', ',5', '5,', '1.23,4.5', '12,34,567']) {

@@ -91,6 +91,35 @@ describe('writeCsv', () => {
     expect([cells[at], cells[at + 1]]).toEqual(['CPT:27447|27446', 'CPT:99213']);
   });
 
+  it('escapes | and \\ inside list elements, so a cell splits back into the same elements', async () => {
+    const row: RateRow = { ...sparseRow, service_code: ['1|2', '3'], billing_code_modifier: ['A\\B'], network_name: ['Net A, "quoted"', 'Net|B'] };
+    const [, line] = (await textWritten((out) => writeCsv(rowsOf(row), out))).split('\r\n');
+    expect(line).toContain(',"Net A, ""quoted""|Net\\|B",');
+    expect(line).toContain(',1\\|2|3,,A\\\\B,');
+    // How a reader splits it back: on a | that no backslash escapes.
+    const split = (cell: string) => cell.split(/(?<!\\)\|/).map((element) => element.replace(/\\(.)/g, '$1'));
+    expect(split('1\\|2|3')).toEqual(['1|2', '3']);
+  });
+
+  it("starts a text cell a spreadsheet would run as a formula with ', and leaves numbers alone", async () => {
+    const row: RateRow = {
+      ...sparseRow,
+      reporting_entity_name: "=cmd|' /C calc'!A0",
+      billing_code_description: '-2+3',
+      name: '+SUM(1,2)',
+      tin: { type: 'ein', value: '11-1000001', business_name: '@evil' },
+      negotiated_rate: -5,
+    };
+    const [, line] = (await textWritten((out) => writeCsv(rowsOf(row), out))).split('\r\n');
+    const cells = line.split(',');
+    const at = (name: string) => cells[HEADER.split(',').indexOf(name)];
+    expect(at('reporting_entity_name')).toBe("'=cmd|' /C calc'!A0");
+    expect(at('tin_business_name')).toBe("'@evil");
+    expect(at('billing_code_description')).toBe("'-2+3");
+    expect(line).toContain(`,"'+SUM(1,2)",`);
+    expect(line).toContain(',-5,');
+  });
+
   it('has one column per row field, with tin split in three', () => {
     expect(CSV_COLUMNS.map(([name]) => name).join(',')).toBe(HEADER);
   });
