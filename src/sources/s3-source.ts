@@ -2,7 +2,7 @@ import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { awsClientConfig } from '../shared/aws-config.js';
 import { NpiRatesError } from '../shared/errors.js';
 import type { ByteStream } from './byte-source.js';
-import { parseUnsatisfiedRangeLength } from './remote-identity.js';
+import { parseContentRange, parseUnsatisfiedRangeLength } from './remote-identity.js';
 import { errorCode, isRetryableErrorCode, isRetryableStatus } from './retry-policy.js';
 import { RetryableStatusError, RetryTracker } from './retry-tracker.js';
 import { formatByteCount, type ResolvedSourceOptions } from './source-options.js';
@@ -75,11 +75,41 @@ function classifyFailure(error: unknown, label: string): unknown {
   return name === 'AbortError' ? error : s3Error(error, label);
 }
 
-function sourceChanged(label: string, position: number): NpiRatesError {
+function sourceChanged(label: string, position: number, reason = 'If-Match failed'): NpiRatesError {
   return new NpiRatesError(
     'NPI_RATES_SOURCE_CHANGED',
-    `${label}: the object changed in S3 after ${formatByteCount(position)} bytes had been read (If-Match failed); the two versions cannot be joined`,
+    `${label}: the object changed in S3 after ${formatByteCount(position)} bytes had been read (${reason}); the two versions cannot be joined`,
     { hint: 'search this file again from the start to read the new version', details: { position } },
+  );
+}
+
+/** Failures of a resumed read that no retry can mend: the bytes would not continue the ones passed on. */
+const CANNOT_CONTINUE = new Set(['NPI_RATES_SOURCE_CHANGED', 'NPI_RATES_RANGE_IGNORED', 'NPI_RATES_BAD_CONTENT_RANGE']);
+
+/**
+ * S3 honours Range and If-Match, but S3-compatible stores and proxies may not: a resumed answer
+ * must start at the byte asked for and carry the first answer's ETag, or its bytes would be
+ * spliced onto the others unseen.
+ */
+function checkResumedResponse(label: string, response: GetObjectCommandOutput, position: number, etag: string | undefined): void {
+  if (etag !== undefined && response.ETag !== undefined && response.ETag !== etag) {
+    (response.Body as S3Body | undefined)?.destroy?.();
+    throw sourceChanged(label, position, `ETag changed from ${etag} to ${response.ETag}, and the store ignored If-Match`);
+  }
+  const range = parseContentRange(response.ContentRange);
+  if (range?.start === position) return;
+  (response.Body as S3Body | undefined)?.destroy?.();
+  if (response.ContentRange === undefined) {
+    throw new NpiRatesError(
+      'NPI_RATES_RANGE_IGNORED',
+      `${label}: the store ignored Range when resuming at byte ${formatByteCount(position)} (it sent no Content-Range, so the whole object again); the read cannot continue where it broke off`,
+      { hint: 'search this file again from the start; if the connection keeps dropping, copy the object with `aws s3 cp` and search the copy', details: { position } },
+    );
+  }
+  throw new NpiRatesError(
+    'NPI_RATES_BAD_CONTENT_RANGE',
+    `${label}: asked for bytes from ${formatByteCount(position)} but the store sent Content-Range "${response.ContentRange}"`,
+    { hint: 'the store handles ranged reads wrongly: search this file again from the start, or copy it with `aws s3 cp` and search the copy', details: { position } },
   );
 }
 
@@ -133,6 +163,7 @@ export async function openS3Stream(location: string, options: ResolvedSourceOpti
         let body: S3Body | undefined;
         try {
           const response: GetObjectCommandOutput = pending ?? (await send(position, etag));
+          if (pending === undefined) checkResumedResponse(label, response, position, etag);
           pending = undefined;
           body = response.Body as S3Body | undefined;
           if (!body) throw new NpiRatesError('NPI_RATES_S3_FAILED', `${label}: GetObject returned no body`);
@@ -147,6 +178,7 @@ export async function openS3Stream(location: string, options: ResolvedSourceOpti
           return;
         } catch (error) {
           body?.destroy?.();
+          if (error instanceof NpiRatesError && CANNOT_CONTINUE.has(error.code)) throw error;
           const status = statusOf(error);
           if (status === 412) throw sourceChanged(label, position);
           if (status === 416 && totalBytes !== undefined && position >= totalBytes) return;

@@ -123,4 +123,31 @@ describe('openByteStream on s3:// when the connection fails', () => {
         's3://mrf-bucket/rates.json.gz: the object changed in S3 after 300,000 bytes had been read (If-Match failed); the two versions cannot be joined',
     });
   });
+
+  it('fails with NPI_RATES_SOURCE_CHANGED when a store ignores If-Match and answers the resume with another ETag', async () => {
+    const replacement = randomBytes(file.length);
+    server.serve('/mrf-bucket/rates.json.gz', {
+      body: file,
+      honourConditionals: false,
+      faults: [{ kind: 'drop-after', bytes: 300_000 }, { kind: 'replace-file', body: replacement }],
+    });
+    const source = await openByteStream('s3://mrf-bucket/rates.json.gz', options());
+    await expect(collectBytes(source.chunks)).rejects.toMatchObject({
+      code: 'NPI_RATES_SOURCE_CHANGED',
+      message:
+        `s3://mrf-bucket/rates.json.gz: the object changed in S3 after 300,000 bytes had been read (ETag changed from ${strongEtagOf(file)} ` +
+        `to ${strongEtagOf(replacement)}, and the store ignored If-Match); the two versions cannot be joined`,
+    });
+  });
+
+  it('fails with NPI_RATES_RANGE_IGNORED, instead of splicing the object onto itself, when a store answers the resume with the whole object', async () => {
+    server.serve('/mrf-bucket/rates.json.gz', { body: file, faults: [{ kind: 'drop-after', bytes: 300_000 }, { kind: 'ignore-range' }] });
+    const source = await openByteStream('s3://mrf-bucket/rates.json.gz', options());
+    await expect(collectBytes(source.chunks)).rejects.toMatchObject({
+      code: 'NPI_RATES_RANGE_IGNORED',
+      message:
+        's3://mrf-bucket/rates.json.gz: the store ignored Range when resuming at byte 300,000 (it sent no Content-Range, so the whole object again); the read cannot continue where it broke off',
+    });
+    expect(server.requests.map((request) => request.range)).toEqual([undefined, 'bytes=300000-']);
+  });
 });
