@@ -56,7 +56,7 @@ function sourceChanged(context: HttpReadContext, position: number, reason: strin
   return new NpiRatesError(
     'NPI_RATES_SOURCE_CHANGED',
     `${context.label}: the file changed on the server after ${formatByteCount(position)} bytes had been read (${reason}); the two versions cannot be joined`,
-    { hint: 'search this file again from the start to read the new version', details: { position } },
+    { hint: 'read this file again from the start (run the command again) to get the new version', details: { position } },
   );
 }
 
@@ -64,7 +64,7 @@ function rangeIgnored(context: HttpReadContext, position: number): NpiRatesError
   return new NpiRatesError(
     'NPI_RATES_RANGE_IGNORED',
     `${context.label}: the server ignored Range (answered 200 instead of 206) when resuming at byte ${formatByteCount(position)}, and gives no ETag or Last-Modified to prove the file is unchanged; the download cannot continue where it broke off`,
-    { hint: 'search this file again from the start; if the connection keeps dropping, download it with another tool that can restart it, and search the copy', details: { position } },
+    { hint: 'read this file again from the start (run the command again); if the connection keeps dropping, save it with another tool that can restart a download, and give npi-rates the copy', details: { position } },
   );
 }
 
@@ -115,7 +115,7 @@ async function planResumedResponse(
         'NPI_RATES_BAD_CONTENT_RANGE',
         `${context.label}: the server answered Content-Range "${headerValue(response, 'content-range')}" with a Content-Length of ${length}, ` +
           `not ${range.endInclusive - range.start + 1}; the bytes it sends cannot be placed`,
-        { hint: 'the server handles ranged requests wrongly: search this file again from the start, with --connections 1', details: { position } },
+        { hint: 'the server handles ranged requests wrongly: run the command again with --connections 1', details: { position } },
       );
     }
     return { kind: 'read', skipBytes: 0 };

@@ -84,7 +84,7 @@ export class RetryTracker {
         `${this.label}: download failed ${where}: ${what}; ${decision.reason}`,
         {
           cause,
-          hint: 'run the command again later; for a slow or flaky server, search takes --retries and --stall-timeout',
+          hint: 'run the command again later; for a slow or flaky server, raise --retries and --stall-timeout',
           details: {
             position,
             status: error instanceof RetryableStatusError ? error.status : undefined,

@@ -79,7 +79,7 @@ function sourceChanged(label: string, position: number, reason = 'If-Match faile
   return new NpiRatesError(
     'NPI_RATES_SOURCE_CHANGED',
     `${label}: the object changed in S3 after ${formatByteCount(position)} bytes had been read (${reason}); the two versions cannot be joined`,
-    { hint: 'search this file again from the start to read the new version', details: { position } },
+    { hint: 'read this file again from the start (run the command again) to get the new version', details: { position } },
   );
 }
 
@@ -103,13 +103,13 @@ function checkResumedResponse(label: string, response: GetObjectCommandOutput, p
     throw new NpiRatesError(
       'NPI_RATES_RANGE_IGNORED',
       `${label}: the store ignored Range when resuming at byte ${formatByteCount(position)} (it sent no Content-Range, so the whole object again); the read cannot continue where it broke off`,
-      { hint: 'search this file again from the start; if the connection keeps dropping, copy the object with `aws s3 cp` and search the copy', details: { position } },
+      { hint: 'read this file again from the start (run the command again); if the connection keeps dropping, copy the object with `aws s3 cp` and give npi-rates the copy', details: { position } },
     );
   }
   throw new NpiRatesError(
     'NPI_RATES_BAD_CONTENT_RANGE',
     `${label}: asked for bytes from ${formatByteCount(position)} but the store sent Content-Range "${response.ContentRange}"`,
-    { hint: 'the store handles ranged reads wrongly: search this file again from the start, or copy it with `aws s3 cp` and search the copy', details: { position } },
+    { hint: 'the store handles ranged reads wrongly: run the command again, or copy the object with `aws s3 cp` and give npi-rates the copy', details: { position } },
   );
 }
 

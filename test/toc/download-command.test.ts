@@ -36,6 +36,20 @@ describe('npi-rates download', () => {
     expect(server.requests.filter((request) => request.path === '/rates.json.gz').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('takes --stall-timeout and --retries, as search does', async () => {
+    const json = sampleMrfJson(200_000);
+    server.serve('/stalls.json', { body: json, faults: [{ kind: 'stall-after', bytes: 50_000 }] });
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'npi-rates-download-'));
+    const target = path.join(directory, 'stalls.json');
+    const result = await run('download', server.url('/stalls.json'), '-o', target, '--connections', '1', '--stall-timeout', '1', '--retries', '2');
+    expect(result.code).toBe(0);
+    expect(readFileSync(target).equals(json)).toBe(true);
+    expect(result.err).toMatch(/no data for 1 s at byte 50,000/);
+    const refused = await run('download', server.url('/stalls.json'), '-o', target, '--retries', 'many');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('--retries "many" must be a whole number of at least 0');
+  });
+
   it('names the file after the URL when -o is a folder', async () => {
     server.serve('/folder/plan-a.json.gz', { body: gzipSync('{"in_network":[]}') });
     const directory = mkdtempSync(path.join(os.tmpdir(), 'npi-rates-download-'));

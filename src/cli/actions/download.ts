@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import path from 'node:path';
 import type { CliIo } from '../io.js';
+import { optionalCount } from '../count-option.js';
 import { createByteProgress } from '../byte-progress.js';
 import { EXIT_INTERRUPTED, NpiRatesError, usageError } from '../../shared/errors.js';
 import { redactUrl, redactUrlsInText } from '../../shared/redact-url.js';
@@ -17,6 +18,8 @@ import { fileURLToPath } from 'node:url';
 export interface DownloadFlags {
   output: string;
   connections?: string;
+  retries?: string;
+  stallTimeout?: string;
   userAgent?: string;
 }
 
@@ -51,15 +54,6 @@ function refuseSourceAsTarget(location: string, target: string): void {
   if (path.resolve(source) === path.resolve(target)) {
     throw usageError('NPI_RATES_BAD_OPTION', `-o ${target} is the file being downloaded: saving it would replace it`, 'choose another -o');
   }
-}
-
-function parseConnections(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const count = Number(value);
-  if (!Number.isInteger(count) || count < 1 || count > MAX_CONNECTIONS) {
-    throw usageError('NPI_RATES_BAD_OPTION', `--connections '${value}' must be a whole number from 1 to ${MAX_CONNECTIONS}`);
-  }
-  return count;
 }
 
 async function copyChunks(chunks: AsyncIterable<Uint8Array>, out: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
@@ -100,7 +94,9 @@ export async function download(location: string, flags: DownloadFlags, io: CliIo
   try {
     const raw = await openByteStream(location, {
       signal: controller.signal,
-      connections: parseConnections(flags.connections),
+      connections: optionalCount(flags.connections, '--connections', 1, MAX_CONNECTIONS),
+      retries: optionalCount(flags.retries, '--retries', 0),
+      stallTimeoutMs: flags.stallTimeout === undefined ? undefined : optionalCount(flags.stallTimeout, '--stall-timeout', 1)! * 1000,
       userAgent: flags.userAgent,
       onBytes: progress.onBytes,
       onNotice: (message) => progress.print(`note: ${redactUrlsInText(message)}`),

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { access, constants, lstat, open, readFile, readlink, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CliIo } from '../io.js';
+import { optionalCount } from '../count-option.js';
 import { createSearchProgress } from '../search-progress.js';
 import { keepYoungGenerationSmall } from '../young-generation.js';
 import { parseNpiList } from '../../match/npi.js';
@@ -442,16 +443,6 @@ function chooseFormat(flag: string | undefined, outputPath: string): OutputForma
 function chooseWorkers(flag: string | undefined, fileCount: number): number {
   const requested = flag === undefined ? cpus().length : optionalCount(flag, '--workers', 1)!;
   return Math.max(1, Math.min(requested, fileCount));
-}
-
-function optionalCount(value: string | undefined, name: string, minimum: number, maximum = Infinity): number | undefined {
-  if (value === undefined) return undefined;
-  const count = Number(value);
-  if (!Number.isInteger(count) || count < minimum || count > maximum) {
-    const range = maximum === Infinity ? `of at least ${minimum}` : `from ${minimum} to ${maximum}`;
-    throw usageError('NPI_RATES_BAD_OPTION', `${name} "${value}" must be a whole number ${range}`);
-  }
-  return count;
 }
 
 /**
