@@ -10,7 +10,7 @@ export interface RequestedUrls {
 
 function hintForStatus(status: number): string | undefined {
   if (status === 404 || status === 410) {
-    return 'the file is no longer at this address; re-fetch the table of contents for current links';
+    return 'nothing is at this address (any more): check the URL; a link taken from a table of contents may be stale, so fetch the index again for current links';
   }
   if (status === 401 || status === 403) {
     return 'the server refused this client; if it blocks scripts, try another --user-agent';
