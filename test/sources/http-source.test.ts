@@ -123,6 +123,16 @@ describe('openByteStream over HTTP, one connection', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('keeps going on a line that drops every 80 KB, since each connection moved the file forward', async () => {
+    // Three drops: more than --retries 2 allows in a row, but each connection brought at least
+    // 64 KiB, so the run of failures starts again each time.
+    server.serve('/mrf.bin', { body: file, faults: Array(3).fill({ kind: 'drop-after', bytes: 80_000 }) });
+    expect((await download('/mrf.bin', { retries: 2 })).equals(file)).toBe(true);
+    expect(server.requests.map((request) => request.range)).toEqual([undefined, 'bytes=80000-', 'bytes=160000-', 'bytes=240000-']);
+    expect(notices).toHaveLength(3);
+    expect(notices.every((notice) => / retry 1\/2 in /.test(notice))).toBe(true);
+  });
+
   it('does not retry 404 or 410 and names the status and URL', async () => {
     const notFound = await failure(download('/missing.json.gz'));
     expect(notFound.message).toBe(`HTTP 404 for ${server.url('/missing.json.gz')}`);
