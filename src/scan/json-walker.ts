@@ -141,6 +141,11 @@ export class JsonWalker {
     return this.chunkStartOffset;
   }
 
+  /** The root value has been read to its end: whatever follows can only be padding or an error. */
+  get isDocumentComplete(): boolean {
+    return this.state === State.AFTER_ROOT;
+  }
+
   /** Consumes bytes; returns how many (fewer than chunk.length only when a handler paused). */
   write(chunk: Uint8Array): number {
     const length = chunk.length;

@@ -121,7 +121,7 @@ async function runFirstPass(decoded: AsyncIterable<Uint8Array>, options: Documen
   });
   const walker = new JsonWalker(scanner, sourceName);
   try {
-    await walkScanning(scanner, walker, decoded, () => waitForPause(scanner, table, options));
+    await walkScanning(scanner, options.events.onWarning, walker, decoded, () => waitForPause(scanner, table, options));
   } catch (error) {
     await matchWhatIsKnown(error, scanner, table, options, stores);
     throw error;
@@ -200,15 +200,39 @@ async function runPass(
   });
   const walker = new JsonWalker(scanner, options.sourceName);
   // The first pass checked the whole document; this one stops where in_network ends.
-  await walkScanning(scanner, walker, decoded, () => waitForPause(scanner, table, options), () => scanner.hasReadAllItNeeds);
+  await walkScanning(scanner, options.events.onWarning, walker, decoded, () => waitForPause(scanner, table, options), () => scanner.hasReadAllItNeeds);
   return { rowsFound: scanner.rowsFound, decompressedBytes: walker.offset };
 }
 
-/** walkChunks, keeping the rows of an item the document failed inside (see salvageOpenItem). */
-async function walkScanning(scanner: MrfScanner, ...walk: Parameters<typeof walkChunks>): Promise<void> {
+/**
+ * Transport failures that, once the whole document has arrived, cost nothing: a server whose
+ * Content-Length promised more than it sent, then could not resume the missing "rest".
+ */
+const TRANSPORT_FAILURES = new Set([
+  'NPI_RATES_SHORT_BODY',
+  'NPI_RATES_RANGE_IGNORED',
+  'NPI_RATES_BAD_CONTENT_RANGE',
+  'NPI_RATES_LENGTH_MISMATCH',
+  'NPI_RATES_DOWNLOAD_FAILED',
+  'NPI_RATES_CONNECTION_FAILED',
+  'NPI_RATES_STALLED',
+  'NPI_RATES_SOURCE_CHANGED',
+]);
+
+/**
+ * walkChunks, keeping the rows of an item the document failed inside (see salvageOpenItem). A
+ * transport failure after the JSON document was read to its closing bracket is only a warning:
+ * every byte of the document arrived (the layers below hand on what they received first).
+ */
+async function walkScanning(scanner: MrfScanner, warn: (message: string) => void, ...walk: Parameters<typeof walkChunks>): Promise<void> {
+  const walker = walk[0];
   try {
     await walkChunks(...walk);
   } catch (error) {
+    if (walker.isDocumentComplete && error instanceof NpiRatesError && TRANSPORT_FAILURES.has(error.code)) {
+      warn(`the whole JSON document arrived, then the transfer failed (${error.message}); no rate is missing, but the server did not answer as it announced`);
+      return;
+    }
     scanner.salvageOpenItem();
     throw error;
   }

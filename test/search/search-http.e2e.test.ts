@@ -1,5 +1,6 @@
 import { chmodSync, createReadStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -256,6 +257,34 @@ describe.skipIf(!hasSharedDir)(`real-world bug cases over HTTP (${sharedSkipReas
 
 describe('search: bad input and arguments', () => {
   const sample = resolve('samples', 'in-network-sample.json.gz');
+
+  it('keeps a file complete, with a warning, when the server promised more bytes than the whole document and cannot resume', async () => {
+    const body = readFileSync(sample);
+    // Content-Length 1,000 bytes too long, no Range support, no validators: every request gets the file and a close.
+    const liar = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => {
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length + 1000}\r\nConnection: close\r\n\r\n`);
+        socket.end(body);
+      });
+    });
+    await new Promise<void>((done) => liar.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(liar.address() as AddressInfo).port}/in-network-sample.json.gz`;
+    try {
+      const output = join(workDir, 'long-length.json');
+      const run = await runCli(['search', '--npi', '1234567893', '--url', url, '-o', output, '--no-progress', '--no-lookup', '--retries', '1']);
+      expect(run.code, run.stderr).toBe(0);
+      const document = JSON.parse(readFileSync(output, 'utf8')) as SearchOutput;
+      expect(document.results.map((row) => row.negotiated_rate)).toHaveLength(3);
+      expect(document.results.some((row) => row.from_incomplete_file)).toBe(false);
+      expect(document.errors).toEqual([]);
+      expect(document.warnings.map((warning) => warning.message)).toEqual([
+        expect.stringMatching(/^the whole JSON document arrived, then the transfer failed \(.*the server ignored Range.*\); no rate is missing, but the server did not answer as it announced$/),
+      ]);
+    } finally {
+      liar.close();
+    }
+  });
 
   it('keeps the other files\' results when one answers an HTML page with 200', async () => {
     server.serve('/bad/page.json.gz', { body: Buffer.from('<!DOCTYPE html><html><body>Service unavailable</body></html>'), contentType: 'text/html' });
