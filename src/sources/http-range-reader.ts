@@ -101,7 +101,9 @@ async function planResumedResponse(
   if (change) throw sourceChanged(context, position, change);
   if (response.status === 206) {
     const range = parseContentRange(headerValue(response, 'content-range'));
-    if (range?.start !== position) {
+    // A range that ends before it starts ("bytes 100-99/105") promises bytes the server will never
+    // send: retrying it would only spend the retries.
+    if (range?.start !== position || range.endInclusive < range.start) {
       throw new NpiRatesError(
         'NPI_RATES_BAD_CONTENT_RANGE',
         `${context.label}: asked for bytes from ${formatByteCount(position)} but the server sent Content-Range "${headerValue(response, 'content-range') ?? '(none)'}"`,

@@ -4,6 +4,7 @@
  * skipped, repeated or spliced bytes would fail here rather than as a wrong scan result later.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeLayers } from '../../src/sources/decode-layers.js';
@@ -224,6 +225,36 @@ describe('openByteStream over HTTP, one connection', () => {
       `${server.url('/mrf.bin')}: the server answered Content-Range "bytes 120000-${file.length - 1}/${file.length}" with a Content-Length of ${file.length - 120_000 + 1000}, not ${file.length - 120_000}; the bytes it sends cannot be placed`,
     );
     expect(Buffer.concat(handedOn).equals(file.subarray(0, 120_000))).toBe(true);
+  });
+
+  it('fails at once with NPI_RATES_BAD_CONTENT_RANGE on a resumed range that ends before it starts, instead of retrying it', async () => {
+    // The server counts 5 bytes more than the file has, then answers the resume for them with an empty range.
+    const requests: string[] = [];
+    const liar = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', (data) => {
+        const range = /range: bytes=(\d+)-/i.exec(data.toString('latin1'));
+        requests.push(range ? `bytes=${range[1]}-` : 'whole');
+        if (range === null) {
+          socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${file.length + 5}\r\nAccept-Ranges: bytes\r\nConnection: close\r\n\r\n`);
+          socket.end(file);
+          return;
+        }
+        const start = Number(range[1]);
+        socket.end(`HTTP/1.1 206 Partial Content\r\nContent-Range: bytes ${start}-${start - 1}/${file.length + 5}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      });
+    });
+    await new Promise<void>((done) => liar.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(liar.address() as AddressInfo).port}/mrf.bin`;
+    try {
+      const source = await openByteStream(url, options());
+      const error = await failure(collectBytes(source.chunks));
+      expect(error.code).toBe('NPI_RATES_BAD_CONTENT_RANGE');
+      expect(error.message).toBe(`${url}: asked for bytes from 300,000 but the server sent Content-Range "bytes 300000-299999/300005"`);
+      expect(requests).toEqual(['whole', 'bytes=300000-']);
+    } finally {
+      liar.close();
+    }
   });
 
   it('fails with NPI_RATES_SOURCE_CHANGED when the file changes after bytes were handed on', async () => {
