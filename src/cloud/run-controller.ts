@@ -79,6 +79,11 @@ export class RunController {
 
   /** Launches waiting chunks, up to the running-task limit, and saves the state. */
   async launchWaiting(signal?: AbortSignal): Promise<void> {
+    // A stopped run (cloud-stop, Ctrl-C) launches nothing, whatever its chunks say.
+    if (this.state.status === 'stopped') {
+      await this.saveIfChanged();
+      return;
+    }
     const limit = this.state.maxRunningTasks > 0 ? this.state.maxRunningTasks : Number.POSITIVE_INFINITY;
     let live = this.state.chunks.filter((chunk) => chunk.status === 'pending' || chunk.status === 'running').length;
     for (const chunk of this.state.chunks) {
@@ -232,6 +237,11 @@ export class RunController {
   /** After a failed or interrupted attempt: queue another one, or give the chunk up. */
   private settleFailure(chunk: ChunkState, taskArn: string | undefined, description: string, retryable: boolean, logLines?: string[]): void {
     const attemptsMade = chunk.attempts.length;
+    if (this.state.status === 'stopped') {
+      chunk.status = 'stopped';
+      this.emit(chunk, taskArn, `${description}; not retried, since the run was stopped`, logLines);
+      return;
+    }
     if (retryable && attemptsMade < this.state.maxAttempts) {
       chunk.status = 'waiting';
       const next = this.capacityProviderFor(attemptsMade + 1);

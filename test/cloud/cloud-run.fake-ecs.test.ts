@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { runCloudJob } from '../../src/cloud/cloud-run.js';
-import { loadRunState } from '../../src/cloud/run-state.js';
+import { loadRunState, saveRunState } from '../../src/cloud/run-state.js';
 import { readS3Text } from '../../src/cloud/s3-results.js';
 import type { SearchOutput } from '../../src/search/rate-row.js';
 import type { FakeEcsServer } from '../helpers/fake-ecs-server.js';
@@ -206,6 +206,34 @@ describe('cloud-run on a fake Fargate', () => {
       ],
     ]);
     expect(fake.tasks.filter((task) => chunkOf(task) === 2)).toHaveLength(1);
+  });
+
+  it('launches nothing for a stopped run on --attach, even when a task it had left running failed in a retryable way', async () => {
+    fake = await startFakeFargate(STUB_BIN);
+    const { dir, file } = await writeUrlsFile([URLS[0], 'https://mrf.test/hang-once.json.gz']);
+    const detached = await cloudRun('--urls-file', file, '--urls-per-task', '1', '--detach');
+    const runId = detached.stdout.trim();
+    const hanging = await fake.waitForTask((task) => task.output.includes('stub: hanging until stopped'));
+    await fake.waitForTask((task) => chunkOf(task) === 1 && task.lastStatus === 'STOPPED');
+    // The run is marked stopped (as cloud-stop does) while its task still runs, then Spot takes
+    // the task away: a retryable end, which a running run would launch again.
+    const state = await loadRunState(BUCKET, runId, 'us-east-1');
+    state.status = 'stopped';
+    await saveRunState(state);
+    await fake.interrupt(hanging.taskArn);
+
+    const output = path.join(dir, 'stopped-then-interrupted.json');
+    const attach = captureIo();
+    const exitCode = await main(
+      ['node', 'npi-rates', 'cloud-run', '--attach', runId, '--s3-bucket', BUCKET, '--region', 'us-east-1', '--poll-seconds', '0.05', '-o', output],
+      attach.io,
+    );
+    expect(exitCode, attach.stderr()).toBe(1);
+    expect(fake.tasks.filter((task) => chunkOf(task) === 2)).toHaveLength(1);
+    expect(attach.stderr()).toContain('not retried, since the run was stopped');
+    const merged = JSON.parse(await readFile(output, 'utf8')) as SearchOutput;
+    expect(merged.results.map((row) => row.source_file)).toEqual([URLS[0]]);
+    expect(merged.errors.map((error) => error.source_file)).toEqual(['https://mrf.test/hang-once.json.gz']);
   });
 
   it('stops every task of the run when interrupted (Ctrl-C) and ends with exit code 130', async () => {
