@@ -36,7 +36,8 @@ import {
   TASK_ROLE_NAME,
 } from './resource-names.js';
 import { deleteS3Prefix } from './s3-results.js';
-import { releaseRole } from './role-usage.js';
+import { readRoleUsage, releaseRole } from './role-usage.js';
+import { usageError } from '../shared/errors.js';
 
 export interface CloudTeardownOptions extends CloudClientOptions {
   bucket: string;
@@ -59,6 +60,7 @@ export async function runCloudTeardown(options: CloudTeardownOptions, clients?: 
     options.onResource?.(report);
   };
 
+  await refuseMistypedBucket(aws, options.bucket);
   const clusterActive = await isClusterActive(aws);
   if (clusterActive) {
     const stopped = await stopClusterTasks(aws);
@@ -72,6 +74,27 @@ export async function runCloudTeardown(options: CloudTeardownOptions, clients?: 
   record(await removeEcrRepository(aws));
   record(options.keepBucket ? { kind: 'S3 bucket', name: options.bucket, outcome: 'kept', detail: '--keep-bucket' } : await removeBucket(aws, options.bucket));
   return reports;
+}
+
+/**
+ * A --s3-bucket that does not exist, while the role tags say this region's setup used another
+ * bucket, is a typo: going on would remove the rest of the setup and leave the real bucket behind.
+ */
+async function refuseMistypedBucket(clients: CloudClients, bucket: string): Promise<void> {
+  const usage = await readRoleUsage(clients, TASK_ROLE_NAME).catch(() => new Map<string, string>());
+  const setUpWith = usage.get(clients.region);
+  if (setUpWith === undefined || setUpWith === bucket) return;
+  const exists = await awsLookup(
+    { action: 's3:ListBucket', resource: `s3://${bucket}` },
+    () => clients.s3.send(new HeadBucketCommand({ Bucket: bucket })),
+    ['NotFound', 'NoSuchBucket'],
+  );
+  if (exists) return;
+  throw usageError(
+    'NPI_RATES_BAD_OPTION',
+    `the bucket ${bucket} does not exist, and cloud-setup in ${clients.region} was made with ${setUpWith}; nothing was removed`,
+    `run npi-rates cloud-teardown --s3-bucket ${setUpWith} --region ${clients.region}`,
+  );
 }
 
 async function isClusterActive(clients: CloudClients): Promise<boolean> {

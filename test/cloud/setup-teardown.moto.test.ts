@@ -218,6 +218,23 @@ describe('cloud-teardown against moto', () => {
     await expect(aws.s3.send(new HeadBucketCommand({ Bucket: 'users-own-bucket' }))).resolves.toBeDefined();
   });
 
+  it('removes nothing when --s3-bucket names no bucket and this region was set up with another (a typo), and says which', async () => {
+    await runCloudSetup({ bucket: 'npi-runs', region: 'us-east-1' });
+    const typo = await cli('cloud-teardown', '--s3-bucket', 'npi-rnus', '--region', 'us-east-1');
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toContain(
+      'the bucket npi-rnus does not exist, and cloud-setup in us-east-1 was made with npi-runs; nothing was removed ' +
+        '(run npi-rates cloud-teardown --s3-bucket npi-runs --region us-east-1)',
+    );
+    const aws = createCloudClients({ region: 'us-east-1' });
+    await expect(aws.iam.send(new GetRoleCommand({ RoleName: 'npi-rates-task-role' }))).resolves.toBeDefined();
+    const clusters = await aws.ecs.send(new DescribeClustersCommand({ clusters: ['npi-rates'] }));
+    expect(clusters.clusters?.map((cluster) => cluster.status)).toEqual(['ACTIVE']);
+    const right = await cli('cloud-teardown', '--s3-bucket', 'npi-runs', '--region', 'us-east-1');
+    expect(right.exitCode).toBe(0);
+    expect(right.stderr).toContain('Removed 7 resources.');
+  });
+
   it('keeps the bucket with --keep-bucket', async () => {
     await runCloudSetup({ bucket: 'npi-runs', region: 'us-east-1' });
     const reports = await runCloudTeardown({ bucket: 'npi-runs', region: 'us-east-1', keepBucket: true });

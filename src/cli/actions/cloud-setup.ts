@@ -1,4 +1,5 @@
 import type { CliIo } from '../io.js';
+import { usageError } from '../../shared/errors.js';
 import { checkBucketName, resolveRegion } from '../../cloud/cli-options.js';
 import { formatReportLine } from '../../cloud/resource-report.js';
 import { describeTaskSize, taskSizeFromFlags } from '../../cloud/task-size.js';
@@ -16,6 +17,9 @@ export interface CloudSetupFlags {
 export async function cloudSetupCommand(flags: CloudSetupFlags, io: CliIo): Promise<void> {
   const bucket = checkBucketName(flags.s3Bucket);
   const region = resolveRegion(flags.region);
+  if (flags.image !== undefined && flags.image.trim() === '') {
+    throw usageError('NPI_RATES_BAD_OPTION', '--image is empty', 'give an image such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/npi-rates:latest, or leave --image out to use the ECR repository cloud-setup makes');
+  }
   // Without a size flag, the size an earlier cloud-setup registered stays (else the default).
   const hasSizeFlag = flags.cpu !== undefined || flags.memory !== undefined || flags.storage !== undefined;
   const size = hasSizeFlag ? taskSizeFromFlags(flags.cpu, flags.memory, flags.storage) : undefined;
