@@ -1,5 +1,5 @@
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { describeError, EXIT_CLOUD, EXIT_FILES_FAILED, EXIT_OK } from '../shared/errors.js';
+import { describeError, EXIT_CLOUD, EXIT_FILES_FAILED, EXIT_OK, NpiRatesError } from '../shared/errors.js';
 import { writeSearchOutput } from '../merge/write-search-output.js';
 import { summarizeSearchOutput } from '../merge/summarize.js';
 import { createCloudClients, type CloudClients } from './aws-clients.js';
@@ -149,16 +149,24 @@ async function planNewRun(request: CloudRunRequest, io: CloudRunIo, clients: Clo
     memoryMiB: request.memoryMiB,
   });
   const size = await taskSizeForPlan(request, clients);
-  if (request.dryRun) {
-    if (size.isDefault) problems.push(`the task definition ${TASK_DEFINITION_FAMILY} could not be read in ${clients.region} (run cloud-setup there first)`);
-    const bucketProblem = await checkRunBucket(request.bucket, clients.region);
-    if (bucketProblem !== undefined) problems.push(bucketProblem);
+  // The same checks for a dry run and a real one: a real run that would fail stops before it
+  // uploads anything, so it leaves no run folder behind.
+  if (size.readProblem !== undefined) {
+    problems.push(`the task definition ${TASK_DEFINITION_FAMILY} could not be read in ${clients.region} (${size.readProblem}; run cloud-setup there first if it never ran)`);
   }
+  const bucketProblem = await checkRunBucket(request.bucket, clients.region);
+  if (bucketProblem !== undefined) problems.push(bucketProblem);
   for (const line of describePlan(state, size, request)) io.say(line);
   if (request.dryRun) {
     io.say('Dry run: nothing was uploaded or launched.');
     if (problems.length > 0) io.say(`A real run would fail: ${problems.join('; ')}.`);
     return undefined;
+  }
+  if (problems.length > 0) {
+    throw new NpiRatesError('NPI_RATES_CLOUD_NOT_READY', `cloud-run cannot start: ${problems.join('; ')}; nothing was uploaded or launched`, {
+      hint: `npi-rates cloud-setup --s3-bucket ${request.bucket} --region ${clients.region} makes what is missing`,
+      exitCode: EXIT_CLOUD,
+    });
   }
   await uploadRunInputs(state);
   io.say(`Run ${state.runId}: ${state.chunks.length} URL chunks uploaded to ${runPrefixUri(state.bucket, state.runId)}urls/`);
@@ -200,8 +208,9 @@ async function checkRunBucket(bucket: string, region: string): Promise<string | 
 }
 
 /** The size tasks will have: the --cpu/--memory overrides, else the registered task definition. */
-async function taskSizeForPlan(request: CloudRunRequest, clients: CloudClients): Promise<{ size: TaskSize; source: string; isDefault: boolean }> {
+async function taskSizeForPlan(request: CloudRunRequest, clients: CloudClients): Promise<{ size: TaskSize; source: string; readProblem?: string }> {
   let registered: TaskSize | undefined;
+  let readProblem: string | undefined;
   let source = `task definition ${TASK_DEFINITION_FAMILY}`;
   try {
     const described = await clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: TASK_DEFINITION_FAMILY }));
@@ -214,13 +223,14 @@ async function taskSizeForPlan(request: CloudRunRequest, clients: CloudClients):
       };
       source = `task definition ${TASK_DEFINITION_FAMILY}:${definition.revision}`;
     }
-  } catch {
+  } catch (error) {
     source = 'the cloud-setup default; the task definition could not be read';
+    readProblem = describeError(error).replace(/\.$/, '');
   }
   const base = registered ?? DEFAULT_TASK_SIZE;
   const size = { ...base, cpuUnits: request.cpuUnits ?? base.cpuUnits, memoryMiB: request.memoryMiB ?? base.memoryMiB };
   if (request.cpuUnits !== undefined || request.memoryMiB !== undefined) source = `${source}, with --cpu/--memory overrides`;
-  return { size, source, isDefault: registered === undefined };
+  return { size, source, readProblem: registered === undefined ? (readProblem ?? 'it has no size') : undefined };
 }
 
 function describePlan(state: RunState, { size, source }: { size: TaskSize; source: string }, request: CloudRunRequest): string[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { main } from '../../src/cli/main.js';
 import { createCloudClients } from '../../src/cloud/aws-clients.js';
 import { runCloudSetup } from '../../src/cloud/setup.js';
@@ -73,8 +74,23 @@ describe('cloud-run --dry-run against moto', () => {
     expect(await main(args, capture.io)).toBe(3);
     expect(capture.stderr()).toContain('Dry run: nothing was uploaded or launched.');
     expect(capture.stderr()).toContain(
-      'A real run would fail: the task definition npi-rates-worker could not be read in us-east-1 (run cloud-setup there first); the bucket of the output s3://no-such-runs/ does not exist',
+      'A real run would fail: the task definition npi-rates-worker could not be read in us-east-1 (Unable to describe task definition; run cloud-setup there first if it never ran); the bucket of the output s3://no-such-runs/ does not exist',
     );
+  });
+
+  it('refuses a real run for the same reasons before it uploads anything (exit 3), so no run folder is left behind', async () => {
+    const aws = createCloudClients({ region: 'us-east-1' });
+    await aws.s3.send(new CreateBucketCommand({ Bucket: 'bare-runs' }));
+    const { file } = await writeUrlsFile(URLS);
+    const capture = captureIo();
+    const args = ['node', 'npi-rates', 'cloud-run', '--s3-bucket', 'bare-runs', '--npi', '1234567893', '--urls-file', file, '--subnets', 'subnet-a'];
+    expect(await main(args, capture.io)).toBe(3);
+    expect(capture.stderr()).toContain(
+      'error: cloud-run cannot start: the task definition npi-rates-worker could not be read in us-east-1 (Unable to describe task definition; ' +
+        'run cloud-setup there first if it never ran); nothing was uploaded or launched (npi-rates cloud-setup --s3-bucket bare-runs --region us-east-1 makes what is missing)',
+    );
+    const listed = await aws.s3.send(new ListObjectsV2Command({ Bucket: 'bare-runs' }));
+    expect(listed.KeyCount).toBe(0);
   });
 
   it('takes the URLs from a table of contents, filtered by plan market', async () => {

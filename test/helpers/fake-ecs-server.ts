@@ -17,8 +17,9 @@ import {
  * environment overrides. It reports PENDING, RUNNING and STOPPED with the exit code, and can stop a
  * task the way a Spot interruption does (SIGTERM, then STOPPED with stopCode SpotInterruption).
  *
- * Supported actions: RunTask, DescribeTasks, StopTask, ListTasks, DescribeTaskDefinition (always
- * "not found"). Anything else answers UnknownOperationException, so a test notices.
+ * Supported actions: RunTask, DescribeTasks, StopTask, ListTasks, DescribeTaskDefinition (the
+ * npi-rates-worker family as cloud-setup registers it; anything else "not found"). Anything else
+ * answers UnknownOperationException, so a test notices.
  */
 export interface FakeEcsOptions {
   /** Program and leading arguments of the container's entrypoint; the task's command is appended. */
@@ -289,8 +290,14 @@ export async function startFakeEcsServer(options: FakeEcsOptions): Promise<FakeE
       );
       return { taskArns: matching.map((task) => task.taskArn) };
     },
-    DescribeTaskDefinition() {
-      throw Object.assign(new Error('Unable to describe task definition.'), { type: 'ClientException' });
+    DescribeTaskDefinition(body: { taskDefinition?: string }) {
+      // What cloud-setup registers (startFakeFargate runs it first), as a real run checks for it.
+      if (body.taskDefinition !== 'npi-rates-worker') {
+        throw Object.assign(new Error('Unable to describe task definition.'), { type: 'ClientException' });
+      }
+      return {
+        taskDefinition: { family: 'npi-rates-worker', revision: 1, cpu: '4096', memory: '8192', ephemeralStorage: { sizeInGiB: 100 } },
+      };
     },
   };
 
