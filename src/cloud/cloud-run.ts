@@ -94,9 +94,14 @@ export async function runCloudJob(request: CloudRunRequest, io: CloudRunIo): Pro
   try {
     await controller.launchWaiting(io.signal);
   } catch (error) {
-    // A refused RunTask (no permission, no cluster, bad subnet) ends the run: stop what started.
-    const stopped = await controller.stopAll('npi-rates cloud-run could not launch every task').catch(() => []);
-    if (stopped.length > 0) io.say(`Stopped the ${stopped.length} tasks already launched.`);
+    // A RunTask that failed outright (no permission, a bad subnet, an AWS error) leaves the run as
+    // it is, saved: tasks already launched go on, and --attach launches the rest once the cause
+    // is fixed (the same as when watching fails later).
+    io.say(`Run ${state.runId} could not launch every task: ${describeError(error)}`);
+    io.say(
+      `Fix the cause, then resume with: npi-rates cloud-run --attach ${state.runId} --s3-bucket ${state.bucket} --region ${state.region} -o ${request.output}; ` +
+        `or stop it with: npi-rates cloud-stop ${state.runId} --s3-bucket ${state.bucket} --region ${state.region}`,
+    );
     throw error;
   }
 

@@ -86,14 +86,18 @@ export class RunController {
     }
     const limit = this.state.maxRunningTasks > 0 ? this.state.maxRunningTasks : Number.POSITIVE_INFINITY;
     let live = this.state.chunks.filter((chunk) => chunk.status === 'pending' || chunk.status === 'running').length;
-    for (const chunk of this.state.chunks) {
-      if (signal?.aborted) break;
-      if (chunk.status !== 'waiting' || live >= limit) continue;
-      const launched = await this.launchChunk(chunk);
-      if (launched === 'quota') break;
-      if (launched === 'launched') live += 1;
+    try {
+      for (const chunk of this.state.chunks) {
+        if (signal?.aborted) break;
+        if (chunk.status !== 'waiting' || live >= limit) continue;
+        const launched = await this.launchChunk(chunk);
+        if (launched === 'quota') break;
+        if (launched === 'launched') live += 1;
+      }
+    } finally {
+      // Saved even when a RunTask failed outright, so the tasks launched before it stay known.
+      await this.saveIfChanged();
     }
-    await this.saveIfChanged();
   }
 
   /** One round: read every live task's status, settle the stopped ones, launch what waits. */

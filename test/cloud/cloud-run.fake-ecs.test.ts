@@ -271,18 +271,32 @@ describe('cloud-run on a fake Fargate', () => {
     expect(most).toBeLessThanOrEqual(2);
   });
 
-  it('reports an AccessDenied from RunTask as the refused action and resource', async () => {
+  it('reports an AccessDenied from RunTask as the refused action and resource, and leaves the run to resume once it is allowed', async () => {
+    let isDenied = true;
     fake = await startFakeFargate(STUB_BIN, {
       failRequest: (action) =>
-        action === 'RunTask'
+        action === 'RunTask' && isDenied
           ? { type: 'AccessDeniedException', message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecs:RunTask' }
           : undefined,
     });
-    const { file } = await writeUrlsFile([URLS[0]]);
-    const result = await cloudRun('--urls-file', file);
+    const { dir, file } = await writeUrlsFile([URLS[0]]);
+    const output = path.join(dir, 'after-denied.json');
+    const result = await cloudRun('--urls-file', file, '-o', output);
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toContain(
       'error: AWS refused ecs:RunTask on task definition npi-rates-worker in cluster npi-rates (AccessDeniedException: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecs:RunTask)',
     );
+    const runId = runIdFrom(result.stderr);
+    expect(result.stderr).toContain(`Fix the cause, then resume with: npi-rates cloud-run --attach ${runId} --s3-bucket ${BUCKET} --region us-east-1 -o ${output}`);
+    expect((await loadRunState(BUCKET, runId, 'us-east-1')).status).toBe('running');
+
+    isDenied = false;
+    const attach = captureIo();
+    const exitCode = await main(
+      ['node', 'npi-rates', 'cloud-run', '--attach', runId, '--s3-bucket', BUCKET, '--region', 'us-east-1', '--poll-seconds', '0.05', '-o', output],
+      attach.io,
+    );
+    expect(exitCode, attach.stderr()).toBe(0);
+    expect((JSON.parse(await readFile(output, 'utf8')) as SearchOutput).results.map((row) => row.source_file)).toEqual([URLS[0]]);
   });
 });
