@@ -13,8 +13,9 @@ const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
 
 /**
  * Expands what the user named into files: a local file, a local folder (its `*.json` files), an
- * S3 object, or an S3 prefix (`s3://bucket/run/results/`: its `*.json` objects). Files in a folder
- * or prefix are taken in natural order, so task-2 comes before task-10.
+ * S3 object, or an S3 prefix (`s3://bucket/run/results/`: the `*.json` objects right under it; a
+ * cloud-run folder `s3://bucket/run/`: its results). Files in a folder or prefix are taken in
+ * natural order, so task-2 comes before task-10.
  */
 export async function collectMergeSources(locations: readonly string[], region?: string): Promise<MergeSource[]> {
   const sources: MergeSource[] = [];
@@ -49,8 +50,13 @@ async function expandS3Location(uri: string, region?: string): Promise<MergeSour
   // A key without a trailing slash is an object when it exists as one, else a folder.
   const exact = listed.find((object) => object.key === key);
   if (exact && !key.endsWith('/')) return [s3Source(exact.uri, region)];
-  return listed
-    .filter((object) => object.key.startsWith(prefix) && object.key.endsWith('.json'))
+  // The objects right under the prefix, as a local folder gives its own files, not its subfolders'.
+  const jsonUnder = (folder: string) =>
+    listed.filter((object) => object.key.startsWith(folder) && object.key.endsWith('.json') && !object.key.slice(folder.length).includes('/'));
+  let found = jsonUnder(prefix);
+  // A cloud-run folder (its run.json beside results/) means the results in it.
+  if (found.some((object) => object.key === `${prefix}run.json`)) found = jsonUnder(`${prefix}results/`);
+  return found
     .map((object) => object.uri)
     .sort(naturalOrder)
     .map((objectUri) => s3Source(objectUri, region));

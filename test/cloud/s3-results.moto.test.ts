@@ -128,6 +128,19 @@ describe('npi-rates merge from S3 against moto', () => {
     expect(capture.stderr()).toContain('merged 2 result files: 3 files searched, 2 matched, 2 rates -> s3://results-bucket/run-1/merged.json');
   });
 
+  it('takes only the objects right under a prefix, and the results of a cloud-run folder named by its run folder', async () => {
+    await writeS3Text('s3://results-bucket/run-2/run.json', JSON.stringify({ runId: 'run-2' }));
+    await writeS3Text('s3://results-bucket/run-2/urls/chunk-1.json', '["https://x.test/a.json"]');
+    await writeS3Text('s3://results-bucket/run-2/results/task-2.json', JSON.stringify(result('two.json', 2, 5)));
+    await writeS3Text('s3://results-bucket/run-2/results/task-1.json', JSON.stringify(result('one.json', 1, 5)));
+    await writeS3Text('s3://results-bucket/run-2/results/old/task-0.json', JSON.stringify(result('old.json', 1, 5)));
+    for (const location of ['s3://results-bucket/run-2/', 's3://results-bucket/run-2/results/']) {
+      const capture = captureIo();
+      expect(await main(['node', 'npi-rates', 'merge', location, '-o', '-'], capture.io), capture.stderr()).toBe(0);
+      expect((JSON.parse(capture.stdout()) as SearchOutput).results.map((row) => row.source_file)).toEqual(['one.json', 'two.json']);
+    }
+  });
+
   it('merges a single S3 object named without a trailing slash', async () => {
     await writeS3Text('s3://results-bucket/one.json', JSON.stringify(result('one.json', 1, 1)));
     const capture = captureIo();
