@@ -48,10 +48,17 @@ export function describeAwsFailure(error: unknown, request: AwsRequest): NpiRate
   if (error instanceof NpiRatesError) return error;
   const name = awsErrorName(error) ?? 'Error';
   const status = (error as AwsErrorFields | undefined)?.$metadata?.httpStatusCode;
-  const awsMessage = error instanceof Error && error.message && error.message !== name ? `: ${error.message}` : '';
+  // An answer the SDK could not parse (an HTML or XML page from a proxy or an emulator) comes as a
+  // SyntaxError with the SDK's own debugging advice: what matters to the user is its status.
+  const isUnreadable = name === 'SyntaxError' || (error instanceof Error && error.message.includes('Deserialization error'));
+  const awsMessage = isUnreadable
+    ? ': the answer was not an AWS error the SDK could read'
+    : error instanceof Error && error.message && error.message !== name
+      ? `: ${error.message}`
+      : '';
   const details = { action: request.action, resource: request.resource, awsErrorName: name, httpStatus: status };
 
-  if (isAccessDenied(error)) {
+  if (isAccessDenied(error) || (isUnreadable && status === 403)) {
     return new NpiRatesError(
       'NPI_RATES_AWS_ACCESS_DENIED',
       `AWS refused ${request.action} on ${request.resource} (${name}${awsMessage})`,

@@ -28,6 +28,17 @@ describe('AWS error reporting', () => {
     }
   });
 
+  it('reads an answer the SDK could not parse by its status: a 403 is a refusal, without the SDK\'s debugging advice', () => {
+    const message = 'Unexpected token \'<\', "<?xml vers"... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.';
+    const refused = describeAwsFailure(awsError('SyntaxError', message, 403), { action: 'ecs:DescribeClusters', resource: 'ECS cluster npi-rates' });
+    expect(refused.code).toBe('NPI_RATES_AWS_ACCESS_DENIED');
+    expect(refused.message).toBe('AWS refused ecs:DescribeClusters on ECS cluster npi-rates (SyntaxError: the answer was not an AWS error the SDK could read)');
+    const failed = describeAwsFailure(awsError('SyntaxError', message, 500), { action: 'ecr:DescribeRepositories', resource: 'ECR repository npi-rates' });
+    expect(failed.code).toBe('NPI_RATES_AWS_ERROR');
+    expect(failed.message).not.toContain('Deserialization error');
+    expect(failed.message).toContain('HTTP 500');
+  });
+
   it('says credentials are missing instead of calling it a refusal', () => {
     const error = describeAwsFailure(awsError('CredentialsProviderError', 'Could not load credentials from any providers'), {
       action: 'sts:GetCallerIdentity',
