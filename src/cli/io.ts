@@ -16,6 +16,16 @@ function packageVersion(): string {
   return packageJson.version;
 }
 
+let isStderrGuarded = false;
+
 export function processIo(): CliIo {
+  if (!isStderrGuarded) {
+    isStderrGuarded = true;
+    // The log is for people; the results go to -o. A reader of the log that went away
+    // (`2>&1 | head`, a closed terminal) must not end a search or a cloud command halfway.
+    process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
   return { out: process.stdout, err: process.stderr, stdin: process.stdin, version: packageVersion() };
 }
