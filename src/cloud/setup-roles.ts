@@ -10,7 +10,7 @@ import { awsCall, awsLookup } from './aws-call.js';
 import { arnPartition, type CloudClients } from './aws-clients.js';
 import { ECS_TASKS_TRUST_POLICY, samePolicy, taskRoleS3Policy } from './iam-policies.js';
 import type { SetupReport } from './resource-report.js';
-import { markRoleUsed } from './role-usage.js';
+import { markRoleUsed, readRoleUsage } from './role-usage.js';
 import {
   EXECUTION_ROLE_MANAGED_POLICY_ARN,
   EXECUTION_ROLE_NAME,
@@ -76,6 +76,7 @@ export async function ensureTaskRole(clients: CloudClients, bucket: string): Pro
     `npi-rates: lets worker tasks read URL chunks from and write results to s3://${bucket}`,
   );
   // The role is global: regions set up before keep their buckets (see USED_IN_TAG_PREFIX).
+  const previousBucket = created ? undefined : (await readRoleUsage(clients, TASK_ROLE_NAME)).get(clients.region);
   const usage = await markRoleUsed(clients, TASK_ROLE_NAME, bucket);
   const buckets = [...new Set(usage.values())].sort();
   const wanted = taskRoleS3Policy(buckets, arnPartition(clients.region));
@@ -97,6 +98,12 @@ export async function ensureTaskRole(clients: CloudClients, bucket: string): Pro
     );
   }
   const outcome = created ? 'created' : upToDate ? 'found' : 'updated';
-  const detail = outcome === 'found' ? undefined : `S3 access limited to ${buckets.join(', ')}`;
+  let detail = outcome === 'found' ? undefined : `S3 access limited to ${buckets.join(', ')}`;
+  if (previousBucket !== undefined && previousBucket !== bucket) {
+    // One bucket per region: the one set up before is no longer the task role's, nor teardown's.
+    detail +=
+      `; ${clients.region} used ${previousBucket} before, which tasks can no longer reach and cloud-teardown ` +
+      `no longer removes: once its results are not needed, \`aws s3 rb s3://${previousBucket} --force\` deletes it`;
+  }
   return { report: { kind: 'IAM task role', name: TASK_ROLE_NAME, outcome, detail }, roleArn };
 }

@@ -127,11 +127,16 @@ describe('cloud-setup against moto', () => {
     expect(bigger.resources.find((report) => report.kind === 'task definition')?.detail).toBe('new revision: cpu 2048 -> 4096, memory 4096 -> 8192');
   });
 
-  it('updates the task role policy when setup is pointed at another bucket', async () => {
+  it('updates the task role policy when setup is pointed at another bucket, and says what becomes of the first', async () => {
     await runCloudSetup({ bucket: 'npi-runs', region: 'us-east-1' });
     const result = await runCloudSetup({ bucket: 'other-runs', region: 'us-east-1' });
     expect(result.resources.find((report) => report.kind === 'IAM task role')).toEqual({
-      kind: 'IAM task role', name: 'npi-rates-task-role', outcome: 'updated', detail: 'S3 access limited to other-runs',
+      kind: 'IAM task role',
+      name: 'npi-rates-task-role',
+      outcome: 'updated',
+      detail:
+        'S3 access limited to other-runs; us-east-1 used npi-runs before, which tasks can no longer reach and cloud-teardown no longer removes: ' +
+        'once its results are not needed, `aws s3 rb s3://npi-runs --force` deletes it',
     });
   });
 
