@@ -245,7 +245,9 @@ function describePlan(state: RunState, { size, source }: { size: TaskSize; sourc
   const cost = estimateFargateCost(size, taskCount, minutes);
   const capacity = state.onDemandOnly
     ? 'FARGATE on-demand for every attempt'
-    : `FARGATE_SPOT; up to ${state.maxAttempts} attempts per chunk${state.maxAttempts > 1 ? ', the last on FARGATE on-demand' : ''}`;
+    : state.maxAttempts > 1
+      ? `FARGATE_SPOT; up to ${state.maxAttempts} attempts per chunk, the last on FARGATE on-demand`
+      : 'FARGATE_SPOT; one attempt per chunk, not retried (a Spot interruption ends the chunk: --on-demand avoids that)';
   return [
     `Plan for ${urlCount} URLs${request.urlsSourceName ? ` from ${request.urlsSourceName}` : ''}:`,
     `  tasks:     ${taskCount} (up to ${request.urlsPerTask ?? DEFAULT_URLS_PER_TASK} URLs each, ${state.workersPerTask} files at a time in each task)`,

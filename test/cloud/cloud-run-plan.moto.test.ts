@@ -44,6 +44,10 @@ describe('cloud-run --dry-run against moto', () => {
       '  estimated cost: $0.10-$0.16 on FARGATE_SPOT, $0.31 on-demand, if each task runs 30 min (1.5 task-hours; us-east-1 prices of 2026-06; --estimate-minutes to change)',
     );
     expect(stderr).toContain('Dry run: nothing was uploaded or launched.');
+    const once = captureIo();
+    const onceArgs = ['node', 'npi-rates', 'cloud-run', '--s3-bucket', 'npi-runs', '--npi', '1234567893', '--urls-file', file, '--dry-run', '--max-attempts', '1'];
+    expect(await main(onceArgs, once.io), once.stderr()).toBe(0);
+    expect(once.stderr()).toContain('  capacity:  FARGATE_SPOT; one attempt per chunk, not retried (a Spot interruption ends the chunk: --on-demand avoids that)');
     expect(await listS3Objects('s3://npi-runs/')).toEqual([]);
   });
 
