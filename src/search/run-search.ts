@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { SearchTarget } from '../match/search-target.js';
 import type { SourceOptions } from '../sources/open-source.js';
 import { NpiRatesError } from '../shared/errors.js';
-import { redactUrl } from '../shared/redact-url.js';
+import { redactUrl, unsignedUrl } from '../shared/redact-url.js';
 import type { FileJob, MainMessage, WorkerMessage } from './file-worker-protocol.js';
 import { Journal, type FileRecord } from './journal.js';
 import type { RowBlock, SearchMessage } from './rate-row.js';
@@ -323,7 +323,8 @@ function canonicalLocation(location: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     try {
       const url = new URL(location);
-      return url.protocol === 'file:' ? resolvePath(fileURLToPath(url)) : url.href;
+      // Two links to one file that differ only in their signature are one file.
+      return url.protocol === 'file:' ? resolvePath(fileURLToPath(url)) : unsignedUrl(url.href);
     } catch {
       return location;
     }

@@ -26,10 +26,22 @@ const CREDENTIAL_PARAMETER = /sig|token|policy|credential|password|secret|auth|h
  * two files never look like one. Local paths are returned unchanged.
  */
 export function redactUrl(written: string): string {
+  return keepQuery ? withoutCredentials(written, false) : withoutCredentials(written, true);
+}
+
+/**
+ * Which file a URL names, whatever signs it: links that differ only in their signature or token
+ * (an index that lists one file twice, signed twice) are one file. Used to search each file once.
+ */
+export function unsignedUrl(written: string): string {
+  return withoutCredentials(written, true);
+}
+
+function withoutCredentials(written: string, dropsSigningParameters: boolean): string {
   const schemeEnd = written.indexOf('://');
   if (schemeEnd < 0 || written.startsWith('file://')) return written;
   const location = withoutUserInfo(written, schemeEnd + 3);
-  if (keepQuery) return location;
+  if (!dropsSigningParameters) return location;
   const hash = location.indexOf('#');
   const withoutFragment = hash < 0 ? location : location.slice(0, hash);
   const questionMark = withoutFragment.indexOf('?');

@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { redactUrl } from '../shared/redact-url.js';
+import { redactUrl, unsignedUrl } from '../shared/redact-url.js';
 import { fieldOf, isObject, listOf, textOf } from './loose-fields.js';
 import { createPlanMatcher, hasFilters } from './plan-filter.js';
 import type { TocFile, TocFilters, TocListing, TocPlan } from './toc-types.js';
@@ -137,12 +137,14 @@ export class TocCollector {
     const url = this.checkLocation(location, field);
     if (url === null) return;
 
-    let known = target.get(url);
+    // One file listed twice with different signatures is listed once (the first link is kept).
+    const key = unsignedUrl(url);
+    let known = target.get(key);
     if (!known) {
       const description = isObject(entry) ? textOf(fieldOf(entry, 'description')) : null;
       known = { url, plans: new Set() };
       if (description !== null) known.description = description;
-      target.set(url, known);
+      target.set(key, known);
     }
     if (!this.includePlans) return;
     for (const plan of plans) known.plans.add(plan);

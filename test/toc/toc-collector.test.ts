@@ -192,3 +192,13 @@ describe('TocCollector with loosely typed input', () => {
     expect(collector.result().files).toEqual([{ url: 'https://x.test/a', plans: [] }]);
   });
 });
+
+describe('TocCollector on one file listed twice with different signatures', () => {
+  it('lists it once (the first link), keeping links that name other files apart', () => {
+    const link = (signature: string, file = 'A') => `https://cdn.test/rates.json.gz?X-Amz-Signature=${signature}&file=${file}`;
+    const listing = collect([
+      { reporting_plans: [{ plan_name: 'one' }], in_network_files: [{ location: link('S1') }, { location: link('S2') }, { location: link('S3', 'B') }] },
+    ]);
+    expect(listing.files.map((file) => file.url)).toEqual([link('S1'), link('S3', 'B')]);
+  });
+});
