@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/capture-io.js';
 import { runCli } from '../helpers/run-cli.js';
-import { defaultOutputName } from '../../src/cli/actions/search.js';
+import { defaultResultsFileName } from '../../src/merge/default-output-name.js';
 import { repoRoot } from '../helpers/shared-dir.js';
 
 const sample = resolve(repoRoot, 'samples', 'in-network-sample.json.gz');
@@ -70,7 +70,7 @@ describe('the default output name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'npi-rates-default-name-'));
     // Earlier results under every default name of the next 20 seconds.
     const now = Date.now();
-    const earlier = Array.from({ length: 20 }, (_, second) => defaultOutputName(new Date(now + second * 1000)));
+    const earlier = Array.from({ length: 20 }, (_, second) => defaultResultsFileName(new Date(now + second * 1000)));
     for (const name of earlier) writeFileSync(join(dir, name), 'earlier results');
     const run = await runCli(['search', '--npi', '1234567893', '--url', sample, '--no-progress', '--no-lookup'], { cwd: dir });
     expect(run.code).toBe(0);
@@ -79,5 +79,22 @@ describe('the default output name', () => {
     expect(written).toHaveLength(1);
     expect(written[0]).toMatch(/^results_\d{8}_\d{6}-2\.json$/);
     expect((JSON.parse(readFileSync(join(dir, written[0]), 'utf8')) as { results: unknown[] }).results).toHaveLength(3);
+
+    // merge's default name never replaces them either.
+    const merged = await runCli(['merge', join(dir, written[0])], { cwd: dir });
+    expect(merged.code, merged.stderr).toBe(0);
+    for (const name of earlier) expect(readFileSync(join(dir, name), 'utf8')).toBe('earlier results');
+    expect(merged.stderr).toMatch(/-> results_\d{8}_\d{6}-\d+\.json\n/);
+  });
+
+  it('follows --format: results_<time>.csv with --format csv, and no warning about the name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npi-rates-default-name-'));
+    const run = await runCli(['search', '--npi', '1234567893', '--url', sample, '--format', 'csv', '--no-progress', '--no-lookup'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const written = readdirSync(dir).filter((name) => name.startsWith('results_') && !name.includes('journal'));
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^results_\d{8}_\d{6}\.csv$/);
+    expect(readFileSync(join(dir, written[0]), 'utf8').split('\r\n')[0]).toMatch(/^source_file,/);
+    expect(run.stderr).not.toContain('whose name says');
   });
 });

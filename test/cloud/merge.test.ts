@@ -251,10 +251,11 @@ describe('npi-rates merge', () => {
     const document = { ...partial({ incomplete: true }, [{ ...row('x.json', '99213', 90), from_incomplete_file: true }]) };
     document.warnings = [{ source_file: 'x.json', message: 'provider_group_id 7 could not be fetched; results for this file are incomplete' }];
     await writeFile(file, JSON.stringify(document));
-    const { io, stdout } = captureIo();
+    const { io, stdout, stderr } = captureIo();
     const exitCode = await main(['node', 'npi-rates', 'merge', file, '-o', '-'], io);
     expect(exitCode).toBe(1);
     expect((JSON.parse(stdout()) as SearchOutput).search_params.incomplete).toBe(true);
+    expect(stderr()).toContain('incomplete: x.json: provider_group_id 7 could not be fetched; results for this file are incomplete');
   });
 
   it('writes to standard output with -o - and exits 1 when a merged part lists failed files', async () => {

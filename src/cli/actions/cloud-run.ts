@@ -9,7 +9,7 @@ import { taskSizeFromFlags } from '../../cloud/task-size.js';
 import { readUrlList } from '../../search/url-list.js';
 import { checkLocationForm } from '../../sources/open-source.js';
 import { refuseCompressedName } from '../../writers/output-format.js';
-import { defaultResultsFileName } from '../../merge/default-output-name.js';
+import { freeDefaultName } from '../../merge/default-output-name.js';
 
 export interface CloudRunFlags {
   s3Bucket: string;
@@ -42,7 +42,7 @@ export interface CloudRunFlags {
 export async function cloudRunCommand(flags: CloudRunFlags, command: Command, io: CliIo): Promise<number> {
   const bucket = checkBucketName(flags.s3Bucket);
   const region = resolveRegion(flags.region);
-  const output = flags.output ?? defaultResultsFileName();
+  const output = flags.output ?? (await freeDefaultName());
   const say = (line: string) => io.err.write(`${line}\n`);
   // Checked before any upload or launch: finding out at the merge would be after the tasks ran.
   refuseCompressedName(output);

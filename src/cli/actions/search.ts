@@ -19,6 +19,7 @@ import { MAX_CONNECTIONS } from '../../sources/source-options.js';
 import { formatFromPath, parseOutputFormat, refuseCompressedName, type OutputFormat } from '../../writers/output-format.js';
 import { EXIT_FILES_FAILED, EXIT_INTERRUPTED, EXIT_OK, NpiRatesError, usageError } from '../../shared/errors.js';
 import { redactUrl, setKeepUrlQuery } from '../../shared/redact-url.js';
+import { defaultResultsFileName, numberedName } from '../../merge/default-output-name.js';
 
 /** What `npi-rates search` was given, as commander parses it (see commands/search.ts). */
 export interface SearchFlags {
@@ -107,7 +108,7 @@ export async function searchCommand(flags: SearchFlags, io: CliIo): Promise<numb
     .map((code) => code.trim())
     .filter((code) => code !== '');
   const target = makeSearchTarget(npis, flags.tin, codes);
-  const { outputPath, localOutput, isSpecialOutput, journalPath } = await chooseOutput(flags.output);
+  const { outputPath, localOutput, isSpecialOutput, journalPath } = await chooseOutput(flags.output, flags.format);
   const format = chooseFormat(flags.format, outputPath);
   warnAboutFormatAndName(format, outputPath, io);
   if (outputPath.startsWith('s3://')) {
@@ -332,26 +333,23 @@ function warnAboutExpiredLinks(locations: string[], io: CliIo): void {
   }
 }
 
-export function defaultOutputName(now: Date): string {
-  const pad = (value: number) => String(value).padStart(2, '0');
-  const date = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}`;
-  const time = `${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
-  return `results_${date}_${time}.json`;
-}
-
 /**
  * Where the output, and the journal beside it, go. The journal is locked for this run: an -o that
  * another running search writes is refused, and the default name, which two runs started in the
  * same second share, moves on to `results_<time>-2.json`, as it does when that file exists.
  */
-async function chooseOutput(written: string | undefined): Promise<{ outputPath: string; localOutput: string; isSpecialOutput: boolean; journalPath: string }> {
+async function chooseOutput(
+  written: string | undefined,
+  formatFlag: string | undefined,
+): Promise<{ outputPath: string; localOutput: string; isSpecialOutput: boolean; journalPath: string }> {
   const { lockJournal } = await import('../../search/journal-lock.js');
-  const defaultName = defaultOutputName(new Date());
+  // The default name follows --format (results_....csv with --format csv).
+  const defaultName = defaultResultsFileName(new Date(), parseOutputFormat(formatFlag ?? '') ?? 'json');
   // An S3 bucket or folder (s3://bucket, s3://bucket/runs/) gets the default file name in it, as a
   // local folder would; an object key is needed to write at all.
   const flag = written !== undefined && /^s3:\/\/[^/]+(\/(.*\/)?)?$/.test(written) ? `${written.replace(/\/?$/, '/')}${defaultName}` : await throughSymlink(written);
   for (let attempt = 1; ; attempt++) {
-    const outputPath = flag ?? (attempt === 1 ? defaultName : defaultName.replace(/\.json$/, `-${attempt}.json`));
+    const outputPath = flag ?? numberedName(defaultName, attempt);
     // A default name never replaces the results of an earlier run (a quick search started in the same second).
     if (flag === undefined && attempt < 100 && (await pathExists(outputPath))) continue;
     const localOutput = outputPath.startsWith('s3://') ? join(tmpdir(), `npi-rates-${process.pid}-output`) : outputPath;
