@@ -235,6 +235,7 @@ export class MrfScanner implements WalkerHandler {
       // Normally done during the pause after the last item; the rows must be out before the next.
       while (!this.emitFinishedRows());
       this.header = emptyItemHeader();
+      this.hasBillingCodeOfOtherShape = false;
       this.headerFieldsRead.clear();
       this.pendingRates = [];
       this.itemRows.clear();
@@ -339,7 +340,10 @@ export class MrfScanner implements WalkerHandler {
       return;
     }
     const single = this.singleValueOf(value);
-    if (typeof single === 'object' && single !== null) this.warnAboutShape(single);
+    if (typeof single === 'object' && single !== null) {
+      this.warnAboutShape(single);
+      if (this.itemField === 'billing_code') this.hasBillingCodeOfOtherShape = true;
+    }
     const text = asText(single);
     // JSON allows a key twice; the last value is taken, as JSON.parse would, but not silently.
     if (this.headerFieldsRead.has(this.itemField)) {
@@ -369,6 +373,9 @@ export class MrfScanner implements WalkerHandler {
   }
 
   /** A header field written as a list: its one value (with a warning), or its first of several. */
+  /** The current item's billing_code is an object or a list of them (warned about, not "missing"). */
+  private hasBillingCodeOfOtherShape = false;
+
   /** Item fields already warned about for holding an object (once per field and file). */
   private readonly fieldsWarnedAboutShape = new Set<string>();
 
@@ -442,7 +449,10 @@ export class MrfScanner implements WalkerHandler {
       return;
     }
     for (const { rate, groups } of pending) addRateRows(rate, groups, this.options.events.onWarning, rows);
-    if (this.header.billing_code === null) this.options.events.onWarning('an in_network item with matching rates has no billing_code; its rows have an empty one');
+    // A billing_code of another shape was told about already (warnAboutShape).
+    if (this.header.billing_code === null && !this.hasBillingCodeOfOtherShape) {
+      this.options.events.onWarning('an in_network item with matching rates has no billing_code; its rows have an empty one');
+    }
     this.finishing = itemParts(this.options.sourceName, this.header);
     this.warnAboutSpillFailure();
     this.emitFinishedRows();
