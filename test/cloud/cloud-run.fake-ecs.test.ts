@@ -33,6 +33,17 @@ async function cloudRun(...args: string[]) {
   return { exitCode, stdout: capture.stdout(), stderr: capture.stderr() };
 }
 
+/** A detached run of two chunks: chunk 1 finishes, chunk 2's first task hangs until stopped. */
+async function detachWithHangingChunk() {
+  const started = await startFakeFargate(STUB_BIN);
+  fake = started;
+  const { dir, file } = await writeUrlsFile([URLS[0], 'https://mrf.test/hang-once.json.gz']);
+  const detached = await cloudRun('--urls-file', file, '--urls-per-task', '1', '--detach');
+  const runId = detached.stdout.trim();
+  const hanging = await started.waitForTask((task) => task.output.includes('stub: hanging until stopped'));
+  return { dir, runId, hanging, ecs: started };
+}
+
 function runIdFrom(stderr: string): string {
   const match = /Run (run-\d{8}-\d{6}-[0-9a-f]{4}):/.exec(stderr);
   if (!match) throw new Error(`no run id in:\n${stderr}`);
@@ -175,13 +186,9 @@ describe('cloud-run on a fake Fargate', () => {
   });
 
   it('cloud-stop stops a running run, and attaching afterwards merges what finished', async () => {
-    fake = await startFakeFargate(STUB_BIN);
-    const { dir, file } = await writeUrlsFile([URLS[0], 'https://mrf.test/hang-once.json.gz']);
-    const detached = await cloudRun('--urls-file', file, '--urls-per-task', '1', '--detach');
-    const runId = detached.stdout.trim();
-    const hanging = await fake.waitForTask((task) => task.output.includes('stub: hanging until stopped'));
+    const { dir, runId, hanging, ecs } = await detachWithHangingChunk();
     // Chunk 1 finishes on its own first; only the hanging chunk is left to stop.
-    await fake.waitForTask((task) => chunkOf(task) === 1 && task.lastStatus === 'STOPPED');
+    await ecs.waitForTask((task) => chunkOf(task) === 1 && task.lastStatus === 'STOPPED');
 
     const stop = captureIo();
     const stopExit = await main(['node', 'npi-rates', 'cloud-stop', runId, '--s3-bucket', BUCKET, '--region', 'us-east-1'], stop.io);
@@ -205,22 +212,18 @@ describe('cloud-run on a fake Fargate', () => {
         `not searched: chunk 2 was stopped after 1 attempt; last: stopped by a user (UserInitiated, exit code 143, npi-rates cloud-stop ${runId})`,
       ],
     ]);
-    expect(fake.tasks.filter((task) => chunkOf(task) === 2)).toHaveLength(1);
+    expect(ecs.tasks.filter((task) => chunkOf(task) === 2)).toHaveLength(1);
   });
 
   it('launches nothing for a stopped run on --attach, even when a task it had left running failed in a retryable way', async () => {
-    fake = await startFakeFargate(STUB_BIN);
-    const { dir, file } = await writeUrlsFile([URLS[0], 'https://mrf.test/hang-once.json.gz']);
-    const detached = await cloudRun('--urls-file', file, '--urls-per-task', '1', '--detach');
-    const runId = detached.stdout.trim();
-    const hanging = await fake.waitForTask((task) => task.output.includes('stub: hanging until stopped'));
-    await fake.waitForTask((task) => chunkOf(task) === 1 && task.lastStatus === 'STOPPED');
+    const { dir, runId, hanging, ecs } = await detachWithHangingChunk();
+    await ecs.waitForTask((task) => chunkOf(task) === 1 && task.lastStatus === 'STOPPED');
     // The run is marked stopped (as cloud-stop does) while its task still runs, then Spot takes
     // the task away: a retryable end, which a running run would launch again.
     const state = await loadRunState(BUCKET, runId, 'us-east-1');
     state.status = 'stopped';
     await saveRunState(state);
-    await fake.interrupt(hanging.taskArn);
+    await ecs.interrupt(hanging.taskArn);
 
     const output = path.join(dir, 'stopped-then-interrupted.json');
     const attach = captureIo();
@@ -229,7 +232,7 @@ describe('cloud-run on a fake Fargate', () => {
       attach.io,
     );
     expect(exitCode, attach.stderr()).toBe(1);
-    expect(fake.tasks.filter((task) => chunkOf(task) === 2)).toHaveLength(1);
+    expect(ecs.tasks.filter((task) => chunkOf(task) === 2)).toHaveLength(1);
     expect(attach.stderr()).toContain('not retried, since the run was stopped');
     const merged = JSON.parse(await readFile(output, 'utf8')) as SearchOutput;
     expect(merged.results.map((row) => row.source_file)).toEqual([URLS[0]]);
