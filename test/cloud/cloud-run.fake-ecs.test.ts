@@ -33,6 +33,11 @@ async function cloudRun(...args: string[]) {
   return { exitCode, stdout: capture.stdout(), stderr: capture.stderr() };
 }
 
+/** `cloud-run --attach RUN -o OUTPUT`, polling fast; returns the exit code. */
+function attachRun(runId: string, output: string, io: ReturnType<typeof captureIo>['io']): Promise<number> {
+  return main(['node', 'npi-rates', 'cloud-run', '--attach', runId, '--s3-bucket', BUCKET, '--region', 'us-east-1', '--poll-seconds', '0.05', '-o', output], io);
+}
+
 /** A detached run of two chunks: chunk 1 finishes, chunk 2's first task hangs until stopped. */
 async function detachWithHangingChunk() {
   const started = await startFakeFargate(STUB_BIN);
@@ -174,10 +179,7 @@ describe('cloud-run on a fake Fargate', () => {
 
     const output = path.join(dir, 'attached.json');
     const capture = captureIo();
-    const exitCode = await main(
-      ['node', 'npi-rates', 'cloud-run', '--attach', runId, '--s3-bucket', BUCKET, '--region', 'us-east-1', '--poll-seconds', '0.05', '-o', output],
-      capture.io,
-    );
+    const exitCode = await attachRun(runId, output, capture.io);
     expect(exitCode, capture.stderr()).toBe(0);
     expect(capture.stderr()).toContain(`Attached to ${runId}`);
     const merged = JSON.parse(await readFile(output, 'utf8')) as SearchOutput;
@@ -200,10 +202,7 @@ describe('cloud-run on a fake Fargate', () => {
 
     const output = path.join(dir, 'after-stop.json');
     const attach = captureIo();
-    const exitCode = await main(
-      ['node', 'npi-rates', 'cloud-run', '--attach', runId, '--s3-bucket', BUCKET, '--region', 'us-east-1', '--poll-seconds', '0.05', '-o', output],
-      attach.io,
-    );
+    const exitCode = await attachRun(runId, output, attach.io);
     expect(exitCode).toBe(1);
     const merged = JSON.parse(await readFile(output, 'utf8')) as SearchOutput;
     expect(merged.errors.map((error) => [error.source_file, error.message])).toEqual([
@@ -227,10 +226,7 @@ describe('cloud-run on a fake Fargate', () => {
 
     const output = path.join(dir, 'stopped-then-interrupted.json');
     const attach = captureIo();
-    const exitCode = await main(
-      ['node', 'npi-rates', 'cloud-run', '--attach', runId, '--s3-bucket', BUCKET, '--region', 'us-east-1', '--poll-seconds', '0.05', '-o', output],
-      attach.io,
-    );
+    const exitCode = await attachRun(runId, output, attach.io);
     expect(exitCode, attach.stderr()).toBe(1);
     expect(ecs.tasks.filter((task) => chunkOf(task) === 2)).toHaveLength(1);
     expect(attach.stderr()).toContain('not retried, since the run was stopped');
@@ -295,10 +291,7 @@ describe('cloud-run on a fake Fargate', () => {
 
     isDenied = false;
     const attach = captureIo();
-    const exitCode = await main(
-      ['node', 'npi-rates', 'cloud-run', '--attach', runId, '--s3-bucket', BUCKET, '--region', 'us-east-1', '--poll-seconds', '0.05', '-o', output],
-      attach.io,
-    );
+    const exitCode = await attachRun(runId, output, attach.io);
     expect(exitCode, attach.stderr()).toBe(0);
     expect((JSON.parse(await readFile(output, 'utf8')) as SearchOutput).results.map((row) => row.source_file)).toEqual([URLS[0]]);
   });
