@@ -372,7 +372,6 @@ export class MrfScanner implements WalkerHandler {
     }
   }
 
-  /** A header field written as a list: its one value (with a warning), or its first of several. */
   /** The current item's billing_code is an object or a list of them (warned about, not "missing"). */
   private hasBillingCodeOfOtherShape = false;
 
@@ -389,6 +388,10 @@ export class MrfScanner implements WalkerHandler {
     );
   }
 
+  /**
+   * A header field written as a list: its one value (with a warning), or its first of several; a
+   * list holding only objects gives its first object, for warnAboutShape.
+   */
   private singleValueOf(value: unknown): unknown {
     if (!Array.isArray(value)) return value;
     const values = value.filter((item) => asText(item) !== null);
