@@ -110,7 +110,8 @@ function isStillIncomplete(document: SearchOutput, isKept: (message: { source_fi
   );
 }
 
-function saysIncomplete(warning: { message: string }): boolean {
+/** A warning that says its file is incomplete (the reason a merged output is). */
+export function saysIncomplete(warning: { message: string }): boolean {
   return /\bincomplete\b/.test(warning.message);
 }
 

@@ -2,6 +2,7 @@ import type { CliIo } from '../io.js';
 import { EXIT_FILES_FAILED, EXIT_OK } from '../../shared/errors.js';
 import { freeDefaultName } from '../../merge/default-output-name.js';
 import { mergeResultFiles } from '../../merge/merge-result-files.js';
+import { saysIncomplete } from '../../merge/merge-search-outputs.js';
 import { summarizeSearchOutput } from '../../merge/summarize.js';
 import { writeSearchOutput } from '../../merge/write-search-output.js';
 import { refuseCompressedName } from '../../writers/output-format.js';
@@ -22,7 +23,7 @@ export async function mergeCommand(locations: string[], flags: MergeFlags, io: C
   io.err.write(`merged ${sourceNames.length} result files: ${summarizeSearchOutput(document)} -> ${where}\n`);
   if (document.search_params.incomplete === true && document.errors.length === 0) {
     // Say why, as search does: the warnings that made an input incomplete.
-    const reasons = document.warnings.filter((warning) => /\bincomplete\b/.test(warning.message));
+    const reasons = document.warnings.filter(saysIncomplete);
     for (const reason of reasons) io.err.write(`incomplete: ${reason.source_file ? `${reason.source_file}: ` : ''}${reason.message}\n`);
     if (reasons.length === 0) io.err.write('incomplete: an input was marked incomplete without saying why in its warnings\n');
   }
