@@ -45,8 +45,11 @@ export interface MergedParse {
   repeatedKeys: string[];
   /** Of those, the keys whose copies were lists or objects, so their values were joined. */
   joinedKeys: string[];
-  /** Repeats of a single value that differed (the last is kept): what a reader must be told. */
-  differingValues: Array<{ key: string; earlier: unknown; later: unknown }>;
+  /**
+   * Repeats of a single value that differed (the last is kept): what a reader must be told, with
+   * the path of the object inside the parsed value (`negotiated_prices[0]`; [] for the value itself).
+   */
+  differingValues: Array<{ key: string; earlier: unknown; later: unknown; within: Array<string | number> }>;
 }
 
 /**
@@ -109,6 +112,8 @@ export function parseMergingRepeatedKeys(text: string): MergedParse {
     while (at < text.length && !/[\s,\]}]/.test(text[at])) at++;
     return JSON.parse(text.slice(start, at));
   };
+  /** Where the value being read lies in the parsed value, for differingValues. */
+  const trail: Array<string | number> = [];
   const readArray = (): unknown[] => {
     at++;
     const list: unknown[] = [];
@@ -118,7 +123,9 @@ export function parseMergingRepeatedKeys(text: string): MergedParse {
       return list;
     }
     for (;;) {
+      trail.push(list.length);
       list.push(readValue());
+      trail.pop();
       skipSpace();
       if (text.charCodeAt(at++) === 0x5d) return list;
     }
@@ -136,12 +143,14 @@ export function parseMergingRepeatedKeys(text: string): MergedParse {
       const key = readString();
       skipSpace();
       at++; // ':'
+      trail.push(key);
       const value = readValue();
+      trail.pop();
       if (Object.hasOwn(object, key)) {
         repeated.add(key);
         const earlier = object[key];
         if (typeof earlier === 'object' && earlier !== null && typeof value === 'object' && value !== null) joined.add(key);
-        else if (earlier !== value) differingValues.push({ key, earlier, later: value });
+        else if (earlier !== value) differingValues.push({ key, earlier, later: value, within: [...trail] });
         object[key] = merge(earlier, value);
       } else {
         object[key] = value;

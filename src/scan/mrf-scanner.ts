@@ -539,9 +539,11 @@ export class MrfScanner implements WalkerHandler {
           'the values of every copy are read (lists joined), not only the last',
       );
     }
-    for (const { key, earlier, later } of differingValues) {
+    for (const { key, earlier, later, within } of differingValues) {
+      // The object that repeats the key, inside the value read from `offset` (a price in a rate, say).
+      const object = within.length === 0 ? where : `${formatPath([...path, ...within])} (in the value from byte ${offset})`;
       this.options.events.onWarning(
-        `${where} repeats the key ${key} in one object with different values (${preview(earlier)}, then ${preview(later)}); ` +
+        `${object} repeats the key ${key} with different values (${preview(earlier)}, then ${preview(later)}); ` +
           'the last is used, as JSON readers do: report the file to its publisher',
       );
     }

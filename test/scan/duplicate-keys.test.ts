@@ -13,8 +13,15 @@ describe('parseMergingRepeatedKeys', () => {
       value: { npi: [1, 2, 3], tin: { type: 'ein', value: '11' }, n: 2, x: [[1], [2]] },
       repeatedKeys: ['npi', 'tin', 'n', 'x'],
       joinedKeys: ['npi', 'tin', 'x'],
-      differingValues: [{ key: 'n', earlier: 1, later: 2 }],
+      differingValues: [{ key: 'n', earlier: 1, later: 2, within: [] }],
     });
+  });
+});
+
+describe('parseMergingRepeatedKeys: where a differing repeat is', () => {
+  it('gives the path of the object that repeats the key, inside the parsed value', () => {
+    const text = '{"negotiated_prices":[{"negotiated_rate":1},{"negotiated_rate":88.5,"negotiated_rate":99.5}]}';
+    expect(parseMergingRepeatedKeys(text).differingValues).toEqual([{ key: 'negotiated_rate', earlier: 88.5, later: 99.5, within: ['negotiated_prices', 1] }]);
   });
 });
 

@@ -779,7 +779,7 @@ describe('schema shapes', () => {
       expect(outcome.rows.map((row) => row.negotiated_rate)).toEqual([99.5]);
       // billing_class repeats the same value: nothing is lost, nothing is said.
       expect(outcome.warnings).toEqual([
-        `in_network[0].negotiated_rates[0] (from byte ${rateAt}) repeats the key negotiated_rate in one object with different values (88.5, then 99.5); ` +
+        `in_network[0].negotiated_rates[0].negotiated_prices[0] (in the value from byte ${rateAt}) repeats the key negotiated_rate with different values (88.5, then 99.5); ` +
           'the last is used, as JSON readers do: report the file to its publisher',
       ]);
     }
