@@ -22,16 +22,24 @@ export async function readRoleUsage(clients: CloudClients, roleName: string): Pr
   return usage;
 }
 
-/** Records that this region's setup uses the role with `bucket`; returns the usage of every region. */
-export async function markRoleUsed(clients: CloudClients, roleName: string, bucket: string): Promise<RoleUsage> {
+/**
+ * Records that this region's setup uses the role with `bucket`; returns the usage of every region,
+ * and the bucket this region used before (undefined when none).
+ */
+export async function markRoleUsed(
+  clients: CloudClients,
+  roleName: string,
+  bucket: string,
+): Promise<{ usage: RoleUsage; previousBucket: string | undefined }> {
   const usage = await readRoleUsage(clients, roleName);
-  if (usage.get(clients.region) !== bucket) {
+  const previousBucket = usage.get(clients.region);
+  if (previousBucket !== bucket) {
     await awsCall({ action: 'iam:TagRole', resource: `IAM role ${roleName}` }, () =>
       clients.iam.send(new TagRoleCommand({ RoleName: roleName, Tags: [{ Key: `${USED_IN_TAG_PREFIX}${clients.region}`, Value: bucket }] })),
     );
     usage.set(clients.region, bucket);
   }
-  return usage;
+  return { usage, previousBucket };
 }
 
 /**

@@ -10,7 +10,7 @@ import { awsCall, awsLookup } from './aws-call.js';
 import { arnPartition, type CloudClients } from './aws-clients.js';
 import { ECS_TASKS_TRUST_POLICY, samePolicy, taskRoleS3Policy } from './iam-policies.js';
 import type { SetupReport } from './resource-report.js';
-import { markRoleUsed, readRoleUsage } from './role-usage.js';
+import { markRoleUsed } from './role-usage.js';
 import {
   EXECUTION_ROLE_MANAGED_POLICY_ARN,
   EXECUTION_ROLE_NAME,
@@ -76,8 +76,7 @@ export async function ensureTaskRole(clients: CloudClients, bucket: string): Pro
     `npi-rates: lets worker tasks read URL chunks from and write results to s3://${bucket}`,
   );
   // The role is global: regions set up before keep their buckets (see USED_IN_TAG_PREFIX).
-  const previousBucket = created ? undefined : (await readRoleUsage(clients, TASK_ROLE_NAME)).get(clients.region);
-  const usage = await markRoleUsed(clients, TASK_ROLE_NAME, bucket);
+  const { usage, previousBucket } = await markRoleUsed(clients, TASK_ROLE_NAME, bucket);
   const buckets = [...new Set(usage.values())].sort();
   const wanted = taskRoleS3Policy(buckets, arnPartition(clients.region));
   const current = await awsLookup(

@@ -33,7 +33,8 @@ function withBody(error: NpiRatesError): NpiRatesError {
 /**
  * A small JSON document (a remote provider-reference file, a table of contents...) read from any
  * location openByteStream supports, decoded like an MRF (gzip, zip, BOM), and parsed. One
- * connection; the same retries, and up to two reads from the start where a read cannot resume. Every failure is an NpiRatesError; HTTP ones carry
+ * connection; the same retries, and up to two reads from the start where a read cannot resume.
+ * Every failure is an NpiRatesError; HTTP ones carry
  * `details.status` and show the start of the error body.
  */
 export async function fetchSmallJson(location: string, options: SmallJsonOptions = {}): Promise<unknown> {
